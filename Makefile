@@ -1,0 +1,36 @@
+# armslength — the two commands a new user needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: install run test lint browser-deps worker clean
+
+## install: create .venv and install the pinned dependencies (fast when nothing changed)
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+## run: migrate the SQLite database, load the demo data if empty, print the logins, serve
+run: install
+	DEBUG=$${DEBUG:-1} $(BIN)/armslength demo $(ADDR)
+
+## test: lint, migration check, and the whole suite (unit, integration, browser)
+test: install browser-deps lint
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+browser-deps:
+	@bash scripts/ensure-chromium.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,78 @@
+"""Accounts and the four roles of SPEC "Who uses it"."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("NPM coordinator")
+    MANAGER = "manager", _("Body manager")
+    STAFF = "staff", _("Staff member")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see follows from `role`, `body` and `person`."""
+
+    body_lookup = "body"
+    person_lookup = None
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    body = models.ForeignKey(
+        "register.Body",
+        verbose_name=_("body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The body a manager or staff member belongs to."),
+    )
+    person = models.OneToOneField(
+        "register.Person",
+        verbose_name=_("person in the register"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user_detail", args=[self.pk])
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == Role.AUDITOR
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role == Role.STAFF
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in (Role.MANAGER, Role.STAFF) and not self.body_id:
+            raise ValidationError({"body": _("Managers and staff members belong to a body.")})
+        if self.role == Role.STAFF and not self.person_id:
+            raise ValidationError({"person": _("A staff account is linked to its person.")})
+        if self.person_id and self.body_id and self.person.body_id != self.body_id:
+            raise ValidationError({"person": _("This person belongs to another body.")})

@@ -1,0 +1,161 @@
+"""Sign-in, the home page of each role, a staff member's own profile, and accounts."""
+
+from __future__ import annotations
+
+import django_filters as filters
+import django_tables2 as tables
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from armslength.accounts.forms import MyProfileForm, UserForm
+from armslength.accounts.models import Role, User
+from armslength.core import access
+from armslength.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+)
+from armslength.engine import codes
+from armslength.register.filters import SearchFilterSet
+from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+
+
+class HomeView(View):
+    """What each role needs first: a manager their body at a glance, the
+    coordinator the NPM in aggregate, an auditor recent changes, staff their profile."""
+
+    def get(self, request):
+        user = request.user
+        today = timezone.localdate()
+        context = {
+            "today": today,
+            "counts": {
+                "bodies": Body.objects.count(),
+                "establishments": Establishment.objects.count(),
+                "organisations": Organisation.objects.count(),
+            },
+        }
+        people = access.readable(user, Person)
+        current = Q(left__isnull=True) | Q(left__gt=today)
+        if user.role in (Role.MANAGER, Role.AUDITOR):
+            labels = dict(codes.CATEGORIES)
+            context["by_category"] = [
+                {**row, "label": labels[row["category"]]}
+                for row in people.filter(current)
+                .values("category")
+                .annotate(n=Count("pk"))
+                .order_by("category")
+            ]
+            context["people_total"] = people.filter(current).count()
+            context["current_secondments"] = (
+                access.readable(user, Secondment)
+                .filter(Q(start__isnull=True) | Q(start__lte=today))
+                .filter(Q(end__isnull=True) | Q(end__gte=today))
+                .select_related("person", "origin")
+                .order_by("end")[:10]
+            )
+            context["npm_role_unset"] = people.filter(current, npm_role="").count()
+        if user.role == Role.COORDINATOR:
+            # The coordinator sees counts per body, never names (SPEC "Who sees what").
+            in_post = Q(people__left__isnull=True) | Q(people__left__gt=today)
+            context["per_body"] = Body.objects.annotate(
+                people_count=Count("people", filter=in_post),
+                secondee_count=Count("people", filter=in_post & Q(people__category="secondee")),
+            ).order_by("abbreviation")
+        if user.role == Role.AUDITOR:
+            context["recent"] = LogEntry.objects.select_related("actor", "content_type")[:10]
+        if user.role == Role.STAFF and user.person_id:
+            context["me"] = user.person
+        return render(request, "accounts/home.html", context)
+
+
+class MyProfileView(View):
+    template_name = "accounts/my_profile.html"
+
+    def get_person(self, request):
+        return access.get_readable(request.user, Person, request.user.person_id)
+
+    def get(self, request):
+        person = self.get_person(request)
+        return render(
+            request, self.template_name, {"form": MyProfileForm(instance=person), "object": person}
+        )
+
+    def post(self, request):
+        person = self.get_person(request)
+        form = MyProfileForm(request.POST, instance=person)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "object": person}, status=400)
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return HttpResponseRedirect(reverse("accounts:my_profile"))
+
+
+# --- accounts (users) -----------------------------------------------------
+
+
+class UserFilterSet(SearchFilterSet):
+    search_fields = ("username", "first_name", "last_name", "email")
+    role = filters.ChoiceFilter(choices=Role.choices)
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "body"]
+
+
+class UserTable(tables.Table):
+    username = tables.Column(linkify=True)
+    body = tables.Column(accessor="body__abbreviation", verbose_name=_("Body"))
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "role", "body", "is_active", "last_login")
+
+
+class UserMixin:
+    model = User
+    namespace = "accounts"
+
+
+class UserListView(UserMixin, ObjectListView):
+    table_class = UserTable
+    filterset_class = UserFilterSet
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("body")
+
+
+class UserDetailView(UserMixin, ObjectDetailView):
+    template_name = "accounts/user_detail.html"
+
+
+class UserEditView(UserMixin, ObjectEditView):
+    form_class = UserForm
+
+    def make_form(self, request, obj, data=None, files=None):
+        form = super().make_form(request, obj, data, files)
+        if request.user.role == Role.MANAGER:
+            form.fields["role"].choices = [(Role.STAFF, Role.STAFF.label)]
+            form.fields["body"].queryset = Body.objects.filter(pk=request.user.body_id)
+            form.fields["body"].required = True
+        elif not access.can_list(request.user, Person):
+            # The coordinator does not see people by name, so cannot link one.
+            del form.fields["person"]
+        return form
+
+
+class UserDeleteView(UserMixin, ObjectDeleteView):
+    pass
+
+
+class UserHistoryView(UserMixin, ObjectHistoryView):
+    pass

@@ -1,0 +1,141 @@
+"""Who may read and write which records: the one place access is decided.
+
+Every view, export and (later) API endpoint asks `readable()` or `writable()`
+for a queryset already scoped to the user, so a body manager can never reach
+another body's people by guessing a URL: the row is simply not in the
+queryset (404). A row that is readable but not writable answers 403.
+
+SPEC "Who sees what":
+- a body manager reads and writes their own body's records;
+- the coordinator manages bodies, users and reference data, and does not see
+  other bodies' people by name;
+- an auditor reads everything and writes nothing;
+- a staff member reads their own profile and the records attached to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from armslength.accounts.models import Role
+
+ALL_ROLES = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How one record type is shared.
+
+    `shared_read`/`shared_write`: roles that read or write every row.
+    `body`: the lookup from the record to its owning body; managers read and
+    write rows of their own body. `person`: the lookup to the person the row
+    is about; staff members read their own rows.
+    """
+
+    shared_read: frozenset[Role] = frozenset()
+    shared_write: frozenset[Role] = frozenset()
+    body: str | None = None
+    person: str | None = None
+    manager_writes: bool = True
+    #: extra conditions on the rows a manager may write (e.g. only staff accounts)
+    manager_writes_only: tuple[tuple[str, str], ...] = ()
+
+
+_POLICIES: dict[type[Model], Policy] = {}
+
+
+def register(model: type[Model], policy: Policy) -> None:
+    _POLICIES[model] = policy
+
+
+def policy_for(model: type[Model]) -> Policy:
+    try:
+        return _POLICIES[model]
+    except KeyError:  # a record type nobody declared is invisible, not open
+        raise LookupError(f"No access policy declared for {model.__name__}") from None
+
+
+def _role(user) -> Role | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return Role(user.role)
+
+
+def readable(user, model: type[Model]) -> QuerySet:
+    """Rows of `model` that `user` may read."""
+    policy = policy_for(model)
+    qs = model._default_manager.all()
+    role = _role(user)
+    if role is None:
+        return qs.none()
+    if role == Role.AUDITOR or role in policy.shared_read:
+        return qs
+    condition = _own_rows(user, role, policy)
+    return qs.filter(condition) if condition is not None else qs.none()
+
+
+def writable(user, model: type[Model]) -> QuerySet:
+    """Rows of `model` that `user` may change or delete."""
+    policy = policy_for(model)
+    qs = model._default_manager.all()
+    role = _role(user)
+    if role is None or role == Role.AUDITOR:
+        return qs.none()
+    if role in policy.shared_write:
+        return qs
+    if role == Role.MANAGER and policy.body and policy.manager_writes and user.body_id:
+        return qs.filter(**{policy.body: user.body_id}, **dict(policy.manager_writes_only))
+    return qs.none()
+
+
+def can_list(user, model: type[Model]) -> bool:
+    """Whether the user's role reads any rows of this type at all (else a list page is 403)."""
+    policy = policy_for(model)
+    role = _role(user)
+    if role is None:
+        return False
+    if role == Role.AUDITOR or role in policy.shared_read:
+        return True
+    return _own_rows(user, role, policy) is not None
+
+
+def can_create(user, model: type[Model]) -> bool:
+    policy = policy_for(model)
+    role = _role(user)
+    if role is None or role == Role.AUDITOR:
+        return False
+    if role in policy.shared_write:
+        return True
+    return bool(role == Role.MANAGER and policy.body and policy.manager_writes and user.body_id)
+
+
+def can_write(user, obj: Model) -> bool:
+    return writable(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def get_readable(user, model: type[Model], pk) -> Model:
+    """The row, or 404 whether it does not exist or the user may not see it."""
+    try:
+        return readable(user, model).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {model._meta.verbose_name} found") from None
+
+
+def get_writable(user, model: type[Model], pk) -> Model:
+    """The row for editing: 404 when unreadable, 403 when readable but not writable."""
+    obj = get_readable(user, model, pk)
+    if not writable(user, model).filter(pk=obj.pk).exists():
+        raise PermissionDenied(f"You may read but not change this {model._meta.verbose_name}.")
+    return obj
+
+
+def _own_rows(user, role: Role, policy: Policy) -> Q | None:
+    if role == Role.MANAGER and policy.body and user.body_id:
+        return Q(**{policy.body: user.body_id})
+    if role == Role.STAFF and policy.person and user.person_id:
+        return Q(**{policy.person: user.person_id})
+    return None

@@ -1,0 +1,40 @@
+"""Template context shared by every page: the navigation for the user's role."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from armslength.accounts.models import Role
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    role = user.role
+    items = [(_("Home"), reverse("home"))]
+    if role in (Role.MANAGER, Role.AUDITOR):
+        items.append((_("People"), reverse("register:person_list")))
+        items.append((_("Secondments"), reverse("register:secondment_list")))
+    if role == Role.STAFF and user.person_id:
+        items.append((_("My profile"), reverse("accounts:my_profile")))
+    items += [
+        (_("Establishments"), reverse("register:establishment_list")),
+        (_("Organisations"), reverse("register:organisation_list")),
+        (_("Bodies"), reverse("register:body_list")),
+    ]
+    if role in (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER):
+        items.append((_("Accounts"), reverse("accounts:user_list")))
+    if role == Role.AUDITOR:
+        items.append((_("Audit trail"), reverse("audit:trail")))
+    path = request.path
+    return {
+        "nav": [
+            {"label": label, "url": url, "current": _is_current(url, path)} for label, url in items
+        ]
+    }
+
+
+def _is_current(url: str, path: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))

@@ -1,0 +1,16 @@
+"""URL patterns for the shared record surface."""
+
+from django.urls import path
+
+
+def object_urls(prefix: str, name: str, views_module, class_prefix: str) -> list:
+    """list / add / detail / edit / delete / history routes for one record type."""
+    view = lambda suffix: getattr(views_module, f"{class_prefix}{suffix}View").as_view()  # noqa: E731
+    return [
+        path(f"{prefix}/", view("List"), name=f"{name}_list"),
+        path(f"{prefix}/add/", view("Edit"), name=f"{name}_add"),
+        path(f"{prefix}/<int:pk>/", view("Detail"), name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", view("Edit"), name=f"{name}_edit"),
+        path(f"{prefix}/<int:pk>/delete/", view("Delete"), name=f"{name}_delete"),
+        path(f"{prefix}/<int:pk>/history/", view("History"), name=f"{name}_history"),
+    ]

@@ -1,0 +1,226 @@
+"""The predictable surface every record type gets: list, detail, add, edit,
+delete and history views, all scoped through `armslength.core.access`.
+
+A record type's views are subclasses that name the model and its neighbours
+(`PersonTable`, `PersonFilterSet`, `PersonForm`); see `register/views.py`.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from armslength.core import access
+from armslength.core.forms import scope_choices
+
+
+class ObjectMixin:
+    model: type[models.Model]
+    #: URL namespace, e.g. "register"
+    namespace: str = "register"
+
+    @classmethod
+    def url_name(cls, action: str) -> str:
+        return f"{cls.namespace}:{cls.model._meta.model_name}_{action}"
+
+    def base_context(self, request, **extra):
+        meta = self.model._meta
+        return {
+            "model_name": meta.model_name,
+            "model_namespace": self.namespace,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "list_url": reverse(self.url_name("list")),
+            "add_url": reverse(self.url_name("add")),
+            "can_add": access.can_create(request.user, self.model),
+            **extra,
+        }
+
+
+class ObjectListView(ObjectMixin, View):
+    """A searchable, filterable, paginated table of the rows the user may read."""
+
+    table_class = None
+    filterset_class = None
+    template_name = "core/object_list.html"
+    per_page = 25
+
+    def get_queryset(self, request):
+        return access.readable(request.user, self.model)
+
+    def get(self, request):
+        if not access.can_list(request.user, self.model):
+            raise PermissionDenied(
+                _("Your role does not give access to %(things)s.")
+                % {"things": self.model._meta.verbose_name_plural}
+            )
+        qs = self.get_queryset(request)
+        filterset = self.filterset_class(request.GET, queryset=qs, request=request)
+        rows = filterset.qs if filterset.is_valid() else qs.none()
+        if request.GET.get("export") == "csv":
+            return self.export_csv(rows)
+        table = self.table_class(rows)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        context = self.base_context(request, table=table, filterset=filterset)
+        template = "core/object_table.html" if request.htmx else self.template_name
+        return render(request, template, context)
+
+    def export_csv(self, rows):
+        """Export what the user sees with the same filters; columns from the table."""
+        table = self.table_class(rows)
+        name = self.model._meta.verbose_name_plural.replace(" ", "-")
+
+        def lines():
+            writer = csv.writer(_Echo())
+            for row in table.as_values():
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class ObjectDetailView(ObjectMixin, View):
+    template_name = "core/object_detail.html"
+
+    def get_extra_context(self, request, obj) -> dict:
+        return {}
+
+    def get(self, request, pk):
+        obj = access.get_readable(request.user, self.model, pk)
+        context = self.base_context(
+            request,
+            object=obj,
+            can_change=access.can_write(request.user, obj),
+            **self.get_extra_context(request, obj),
+        )
+        return render(request, self.template_name, context)
+
+
+class ObjectEditView(ObjectMixin, View):
+    """Add (no pk) or edit (pk) one record; saves nothing unless the whole form is valid."""
+
+    form_class = None
+    template_name = "core/object_form.html"
+
+    def get_object(self, request, pk):
+        if pk is None:
+            if not access.can_create(request.user, self.model):
+                raise PermissionDenied(_("You may not add this kind of record."))
+            return self.model()
+        return access.get_writable(request.user, self.model, pk)
+
+    def get_initial(self, request) -> dict:
+        return {}
+
+    def make_form(self, request, obj, data=None, files=None):
+        form = self.form_class(
+            data=data, files=files, instance=obj, initial=self.get_initial(request)
+        )
+        scope_choices(form, request.user)
+        return form
+
+    def render_form(self, request, form, obj, **extra):
+        context = self.base_context(request, form=form, object=obj if obj.pk else None, **extra)
+        return render(request, self.template_name, context, status=400 if form.errors else 200)
+
+    def get(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        return self.render_form(request, self.make_form(request, obj), obj)
+
+    def post(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        form = self.make_form(request, obj, request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(request, form, obj)
+        with transaction.atomic():
+            saved = form.save()
+        verb = _("Saved") if pk else _("Added")
+        messages.success(request, f"{verb}: {saved}")
+        return HttpResponseRedirect(self.success_url(saved))
+
+    def success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class ObjectDeleteView(ObjectMixin, View):
+    template_name = "core/object_confirm_delete.html"
+
+    def get(self, request, pk):
+        obj = access.get_writable(request.user, self.model, pk)
+        return render(request, self.template_name, self.base_context(request, object=obj))
+
+    def post(self, request, pk):
+        obj = access.get_writable(request.user, self.model, pk)
+        label = str(obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError as exc:
+            names = ", ".join(sorted({str(o) for o in exc.protected_objects})[:5])
+            messages.error(
+                request,
+                _("Cannot delete %(obj)s: still used by %(names)s.")
+                % {"obj": label, "names": names},
+            )
+            return HttpResponseRedirect(obj.get_absolute_url())
+        messages.success(request, _("Deleted: %(obj)s") % {"obj": label})
+        return HttpResponseRedirect(reverse(self.url_name("list")))
+
+
+class ObjectHistoryView(ObjectMixin, View):
+    """The audit entries of a record and of the records that belong to it."""
+
+    template_name = "core/object_history.html"
+
+    def get(self, request, pk):
+        obj = access.get_readable(request.user, self.model, pk)
+        entries = history_for(obj)
+        context = self.base_context(request, object=obj, entries=entries)
+        return render(request, self.template_name, context)
+
+
+def history_for(obj) -> models.QuerySet:
+    """Audit entries of `obj` and of the records that name it as their parent.
+
+    Children (a person's secondments, training) stamp `parent` into each audit
+    entry (see `get_additional_data`), so their history stays on the parent's
+    page even after the child is deleted.
+    """
+    own = models.Q(content_type=ContentType.objects.get_for_model(obj), object_pk=str(obj.pk))
+    children = models.Q(additional_data__parent=parent_marker(obj))
+    return (
+        LogEntry.objects.filter(own | children)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+def parent_marker(obj) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response

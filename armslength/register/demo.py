@@ -1,0 +1,493 @@
+"""A fictional register for demonstrations and tests, laid out around a date.
+
+Bodies are the real 21 UK NPM members (from `data/uk-npm-bodies.csv`); every
+organisation below ministry level, every establishment and every person is
+invented. The same seed and date give the same register.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from dataclasses import dataclass
+from importlib import resources
+
+from django.db import transaction
+
+from armslength.accounts.models import Role, User
+from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+
+DEMO_PASSWORD = "armslength-demo"
+
+# (key, name, parent key, sector)
+ORGANISATIONS = [
+    ("moj", "Ministry of Justice", None, "executive"),
+    ("hmpps", "HM Prison and Probation Service", "moj", "executive"),
+    ("ycs", "Youth Custody Service", "hmpps", "criminal_justice"),
+    ("home-office", "Home Office", None, "executive"),
+    ("immigration-enforcement", "Immigration Enforcement", "home-office", "law_enforcement"),
+    ("scottish-gov", "Scottish Government", None, "executive"),
+    ("sps", "Scottish Prison Service", "scottish-gov", "executive"),
+    ("doj-ni", "Department of Justice (Northern Ireland)", None, "executive"),
+    ("nips", "Northern Ireland Prison Service", "doj-ni", "executive"),
+    ("northshire-police", "Northshire Police", None, "law_enforcement"),
+    ("southmoor-police", "Southmoor Constabulary", None, "law_enforcement"),
+    ("westvale-police", "Westvale Police", None, "law_enforcement"),
+    ("glenmor-police", "Glenmor Police Division", None, "law_enforcement"),
+    ("loughside-police", "Loughside Police District", None, "law_enforcement"),
+    ("custodial-services", "Custodial Services Ltd", None, "private_operator"),
+    ("harbour-detention", "Harbour Detention Services Ltd", None, "private_operator"),
+    ("secure-care-group", "Secure Care Group plc", None, "private_operator"),
+    ("northshire-health", "Northshire Health NHS Trust", None, "health"),
+    ("westvale-mh", "Westvale Mental Health NHS Trust", None, "health"),
+    ("lowland-health", "Lowland Health Board", "scottish-gov", "health"),
+    ("cymru-health", "Dyffryn University Health Board", None, "health"),
+    ("eastfield-council", "Eastfield County Council", None, "other"),
+    ("prison-reform-network", "Prison Reform Network", None, "ngo"),
+    ("detention-advice", "Detention Advice Centre", None, "ngo"),
+    ("northbridge-law", "Northbridge Law Centre", None, "legal"),
+]
+
+# (name, type, operator key, region, jurisdiction)
+ESTABLISHMENTS = [
+    ("HMP Northbridge", "prison", "hmpps", "north", "England & Wales"),
+    ("HMP Southgate", "prison", "hmpps", "south", "England & Wales"),
+    ("HMP Eastmoor", "prison", "custodial-services", "east", "England & Wales"),
+    ("HMP Westwater", "prison", "hmpps", "west", "England & Wales"),
+    ("HMP Ashcombe", "prison", "hmpps", "south", "England & Wales"),
+    ("HMP Kingsreach", "prison", "custodial-services", "midlands", "England & Wales"),
+    ("HMP Millbrook", "prison", "hmpps", "midlands", "England & Wales"),
+    ("HMP Ravenscar", "prison", "hmpps", "north", "England & Wales"),
+    ("HMP Thornbury", "prison", "hmpps", "west", "England & Wales"),
+    ("HMP & YOI Fenwick", "prison", "hmpps", "east", "England & Wales"),
+    ("HMP Cwm Teg", "prison", "hmpps", "wales", "England & Wales"),
+    ("HMYOI Brackley", "young_offender_institution", "ycs", "midlands", "England & Wales"),
+    ("HMYOI Stonegate", "young_offender_institution", "ycs", "north", "England & Wales"),
+    ("Oakfield Secure Training Centre", "secure_training_centre", "ycs", "south", "England"),
+    (
+        "Riverside Immigration Removal Centre",
+        "immigration_removal_centre",
+        "harbour-detention",
+        "south",
+        "England & Wales",
+    ),
+    (
+        "Marsh Lane Immigration Removal Centre",
+        "immigration_removal_centre",
+        "custodial-services",
+        "east",
+        "England & Wales",
+    ),
+    (
+        "Dover Road Short-term Holding Facility",
+        "short_term_holding_facility",
+        "immigration-enforcement",
+        "south",
+        "England & Wales",
+    ),
+    (
+        "Northshire Central Custody Suite",
+        "police_custody",
+        "northshire-police",
+        "north",
+        "England & Wales",
+    ),
+    (
+        "Northshire East Custody Suite",
+        "police_custody",
+        "northshire-police",
+        "north",
+        "England & Wales",
+    ),
+    ("Southmoor Custody Centre", "police_custody", "southmoor-police", "south", "England & Wales"),
+    ("Westvale Bridewell", "police_custody", "westvale-police", "west", "England & Wales"),
+    ("Crown Court Cells, Northbridge", "court_custody", "hmpps", "north", "England & Wales"),
+    ("Westvale Secure Hospital", "mental_health_detention", "westvale-mh", "west", "England"),
+    (
+        "Northshire Medium Secure Unit",
+        "mental_health_detention",
+        "northshire-health",
+        "north",
+        "England",
+    ),
+    ("Ysbyty Dyffryn Secure Unit", "mental_health_detention", "cymru-health", "wales", "Wales"),
+    (
+        "Hollybank Secure Children's Home",
+        "secure_childrens_home",
+        "eastfield-council",
+        "east",
+        "England",
+    ),
+    (
+        "Meadowview Care Home (DoLS)",
+        "social_care_deprivation_of_liberty",
+        "secure-care-group",
+        "midlands",
+        "England",
+    ),
+    ("HMP Glenmor", "prison", "sps", "highlands", "Scotland"),
+    ("HMP Clydeview", "prison", "sps", "central belt", "Scotland"),
+    ("HMYOI Lomondside", "young_offender_institution", "sps", "central belt", "Scotland"),
+    ("Glenmor Police Custody Centre", "police_custody", "glenmor-police", "highlands", "Scotland"),
+    (
+        "Lowland State Hospital",
+        "mental_health_detention",
+        "lowland-health",
+        "central belt",
+        "Scotland",
+    ),
+    ("HMP Loughside", "prison", "nips", "east", "Northern Ireland"),
+    (
+        "Hydebank Juvenile Justice Centre",
+        "juvenile_justice_centre",
+        "doj-ni",
+        "east",
+        "Northern Ireland",
+    ),
+    ("Loughside Custody Suite", "police_custody", "loughside-police", "east", "Northern Ireland"),
+]
+
+# (body key, number of people): about 300 across the bodies that use secondees most.
+STAFFING = [
+    ("hmip", 90),
+    ("cqc", 45),
+    ("imb", 35),
+    ("hmips", 30),
+    ("cjini", 25),
+    ("hmicfrs", 25),
+    ("rqia", 15),
+    ("mwcs", 15),
+    ("ofsted", 20),
+]
+
+FIRST = [
+    "Aisha",
+    "Ben",
+    "Carys",
+    "Dev",
+    "Eilidh",
+    "Femi",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jonah",
+    "Kiran",
+    "Lena",
+    "Malik",
+    "Niamh",
+    "Owen",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tess",
+    "Umar",
+    "Vera",
+    "Wyn",
+    "Ximena",
+    "Yusuf",
+    "Zara",
+    "Alex",
+    "Bryony",
+    "Callum",
+    "Dara",
+]
+LAST = [
+    "Ahmed",
+    "Bennett",
+    "Campbell",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Gallagher",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kaur",
+    "Lewis",
+    "MacLeod",
+    "Nolan",
+    "Okafor",
+    "Patel",
+    "Quigley",
+    "Reid",
+    "Singh",
+    "Thomas",
+    "Usman",
+    "Vaughan",
+    "Walsh",
+    "Young",
+    "Zielinski",
+]
+UNITS = [
+    "Inspection team A",
+    "Inspection team B",
+    "Health and social care",
+    "Research",
+    "Policy",
+    "Corporate services",
+]
+REGIONS = ["north", "south", "east", "west", "midlands", "wales", "highlands", "central belt"]
+EXPERTISE = [
+    "legal",
+    "medical",
+    "psychology",
+    "human_rights",
+    "detention",
+    "social_work",
+    "policing",
+    "migration",
+    "mental_health",
+    "children",
+]
+LANGUAGES = ["english", "welsh", "gaelic", "polish", "urdu", "arabic", "romanian", "irish"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    body: str
+    note: str
+
+
+def bodies_csv_rows() -> list[dict[str, str]]:
+    text = resources.files("armslength.register").joinpath("data/uk-npm-bodies.csv").read_text()
+    return list(csv.DictReader(text.splitlines()))
+
+
+def register_is_empty() -> bool:
+    return not (Body.objects.exists() or Person.objects.exists())
+
+
+@transaction.atomic
+def load_demo(*, seed: int = 1, today: dt.date) -> list[DemoLogin]:
+    """Fill an empty register; returns the demo logins."""
+    rng = random.Random(seed)
+    bodies = _load_bodies()
+    organisations = _load_organisations()
+    establishments = _load_establishments(bodies, organisations)
+    people = _load_people(rng, bodies, organisations, establishments, today)
+    return _load_accounts(bodies, people)
+
+
+def _load_bodies() -> dict[str, Body]:
+    bodies = {}
+    for row in bodies_csv_rows():
+        body = Body.objects.create(
+            key=row["abbreviation"].lower(),
+            abbreviation=row["abbreviation"],
+            name=row["name"],
+            jurisdictions=row["jurisdiction"],
+            place_types=[t for t in row["place_types"].split(";") if t],
+            is_coordinator=row["coordinator"] == "yes",
+            mandate_beyond_npm=row["abbreviation"] in {"CQC", "HMICFRS", "Ofsted", "CI", "RQIA"},
+        )
+        bodies[body.key] = body
+    return bodies
+
+
+def _load_organisations() -> dict[str, Organisation]:
+    organisations: dict[str, Organisation] = {}
+    for key, name, parent, sector in ORGANISATIONS:
+        organisations[key] = Organisation.objects.create(
+            key=key, name=name, parent=organisations.get(parent) if parent else None, sector=sector
+        )
+    return organisations
+
+
+def _load_establishments(bodies, organisations) -> list[Establishment]:
+    made = []
+    for name, kind, operator, region, jurisdiction in ESTABLISHMENTS:
+        est = Establishment.objects.create(
+            name=name,
+            type=kind,
+            operator=organisations[operator],
+            region=region,
+            jurisdiction=jurisdiction,
+        )
+        visitors = [
+            b
+            for b in bodies.values()
+            if kind in b.place_types and _jurisdiction_fits(b.jurisdictions, jurisdiction)
+        ]
+        est.visiting_bodies.set(visitors)
+        made.append(est)
+    return made
+
+
+def _jurisdiction_fits(body_jurisdiction: str, place_jurisdiction: str) -> bool:
+    if body_jurisdiction == "UK-wide":
+        return True
+    parts = {p.strip() for p in body_jurisdiction.replace("&", "and").split(" and ")}
+    place = {p.strip() for p in place_jurisdiction.replace("&", "and").split(" and ")}
+    return bool(parts & place)
+
+
+def _load_people(rng, bodies, organisations, establishments, today) -> list[Person]:
+    people: list[Person] = []
+    origins = [
+        o
+        for o in organisations.values()
+        if o.sector in {"executive", "law_enforcement", "health", "criminal_justice"}
+    ]
+    for body_key, count in STAFFING:
+        body = bodies[body_key]
+        for _i in range(count):
+            people.append(_make_person(rng, body, origins, establishments, today))
+    return people
+
+
+def _make_person(rng, body, origins, establishments, today) -> Person:
+    roll = rng.random()
+    category = (
+        "member"
+        if roll < 0.10
+        else "secondee"
+        if roll < 0.19
+        else "external_expert"
+        if roll < 0.25
+        else "staff"
+    )
+    joined = today - dt.timedelta(days=rng.randint(60, 365 * 12))
+    left = None
+    if rng.random() < 0.06:
+        left = today - dt.timedelta(days=rng.randint(1, min(900, (today - joined).days)))
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    expertise = rng.sample(EXPERTISE, k=rng.choice([1, 1, 2, 2, 3]))
+    person = Person(
+        body=body,
+        name=name,
+        email=f"{name.lower().replace(' ', '.')}@{body.key}.example",
+        category=category,
+        npm_role=""
+        if rng.random() < 0.04
+        else rng.choice(["frontline"] * 6 + ["support"] * 3 + ["non_npm"]),
+        unit=rng.choice(UNITS),
+        expertise=expertise,
+        languages=["english", *rng.sample(LANGUAGES[1:], k=rng.choice([0, 0, 1]))],
+        skills=rng.sample(
+            ["good_listener", "observation", "writing", "analysis", "communication", "team_work"],
+            k=3,
+        ),
+        gender=rng.choice(["female"] * 11 + ["male"] * 8 + ["other", "undisclosed"]),
+        home_region=rng.choice(REGIONS),
+        can_lead=category in {"member", "staff"} and rng.random() < 0.3,
+        leadership=category == "member" and rng.random() < 0.3,
+        full_time_npm=rng.random() > 0.15,
+        joined=joined,
+        left=left,
+    )
+    if not person.full_time_npm:
+        person.npm_share = rng.choice(["0.40", "0.50", "0.60", "0.80"])
+    if category == "member":
+        person.term_start = joined
+        person.term_end = joined + dt.timedelta(days=365 * rng.choice([3, 4, 5]))
+        person.term_appointing_process = "Public appointment by open competition"
+        person.term_renewable = rng.random() < 0.6
+    person.save()
+    if category == "secondee":
+        _make_secondment(rng, person, origins, establishments, today)
+    return person
+
+
+def _make_secondment(rng, person, origins, establishments, today) -> None:
+    origin = rng.choice(origins)
+    operated = [e for e in establishments if e.operator_id == origin.pk]
+    start = today - dt.timedelta(days=rng.randint(30, 700))
+    if person.left:
+        start = min(start, person.left - dt.timedelta(days=200))
+    end = start + dt.timedelta(days=365 * rng.choice([2, 2, 3]) - 1)
+    if person.left:
+        end = person.left - dt.timedelta(days=1)
+    Secondment.objects.create(
+        person=person,
+        origin=origin,
+        origin_establishment=rng.choice(operated) if operated else None,
+        return_establishment=rng.choice(operated) if operated and rng.random() < 0.7 else None,
+        start=start,
+        end=end,
+        open_process=rng.random() < 0.9,
+        published_criteria=rng.random() < 0.85,
+        justification=rng.choice(
+            [
+                "Operational custody expertise not available in the open market",
+                "Clinical forensic experience needed for healthcare inspections",
+                "",
+            ]
+        ),
+    )
+
+
+def _load_accounts(bodies, people) -> list[DemoLogin]:
+    logins: list[DemoLogin] = []
+
+    def account(username, role, body=None, person=None, first="", last="", note=""):
+        user = User(
+            username=username,
+            role=role,
+            body=body,
+            person=person,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.example",
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        logins.append(
+            DemoLogin(username, Role(role).label, body.abbreviation if body else "", note)
+        )
+
+    account(
+        "coordinator",
+        Role.COORDINATOR,
+        first="Morgan",
+        last="Coordinator",
+        note="bodies, reference data, aggregate figures",
+    )
+    for key in ("hmip", "cqc", "hmips"):
+        body = bodies[key]
+        account(
+            f"manager.{key}",
+            Role.MANAGER,
+            body=body,
+            first="Demo",
+            last=f"Manager {body.abbreviation}",
+            note="the body's register",
+        )
+    account(
+        "auditor",
+        Role.AUDITOR,
+        first="Ada",
+        last="Auditor",
+        note="reads everything, writes nothing",
+    )
+    hmip = bodies["hmip"]
+    staff = next(
+        p for p in people if p.body_id == hmip.pk and p.category == "staff" and p.left is None
+    )
+    account(
+        "staff.hmip",
+        Role.STAFF,
+        body=hmip,
+        person=staff,
+        first=staff.name.split()[0],
+        last=staff.name.split()[-1],
+        note=f"signs in as {staff.name}",
+    )
+    secondee = next(
+        (p for p in people if p.body_id == hmip.pk and p.category == "secondee" and p.left is None),
+        None,
+    )
+    if secondee:
+        account(
+            "secondee.hmip",
+            Role.STAFF,
+            body=hmip,
+            person=secondee,
+            first=secondee.name.split()[0],
+            last=secondee.name.split()[-1],
+            note=f"signs in as {secondee.name} (a secondee)",
+        )
+    return logins

@@ -1,0 +1,108 @@
+"""Search and filters of the register's list pages."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from armslength.core import access
+from armslength.core.forms import AnyYesNoSelect
+from armslength.engine import codes
+from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+
+
+class SearchFilterSet(filters.FilterSet):
+    """A FilterSet with a free-text `q` over `search_fields`."""
+
+    search_fields: tuple[str, ...] = ("name",)
+    q = filters.CharFilter(label=_("Search"), method="search")
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # Choice filters offer only rows the user may read (same rule as forms).
+        for flt in self.filters.values():
+            queryset = flt.extra.get("queryset")
+            if queryset is not None and request is not None:
+                flt.extra["queryset"] = queryset & access.readable(request.user, queryset.model)
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition)
+
+
+class BodyFilterSet(SearchFilterSet):
+    search_fields = ("name", "abbreviation", "jurisdictions")
+
+    class Meta:
+        model = Body
+        fields = ["q"]
+
+
+class OrganisationFilterSet(SearchFilterSet):
+    sector = filters.ChoiceFilter(choices=codes.SECTORS)
+    parent = filters.ModelChoiceFilter(queryset=Organisation.objects.all())
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "sector", "parent"]
+
+
+class EstablishmentFilterSet(SearchFilterSet):
+    search_fields = ("name", "key", "region", "type")
+    type = filters.CharFilter(lookup_expr="iexact")
+    operator = filters.ModelChoiceFilter(queryset=Organisation.objects.all())
+    region = filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Establishment
+        fields = ["q", "type", "operator", "region", "jurisdiction"]
+
+
+class PersonFilterSet(SearchFilterSet):
+    search_fields = ("name", "email", "unit", "key")
+    category = filters.ChoiceFilter(choices=codes.CATEGORIES)
+    npm_role = filters.ChoiceFilter(
+        choices=(*codes.NPM_ROLES, ("", _("Not set"))),
+        method="filter_npm_role",
+        empty_label=_("Any"),
+    )
+    gender = filters.ChoiceFilter(choices=codes.GENDERS)
+    current = filters.BooleanFilter(
+        label=_("Currently in post"), method="filter_current", widget=AnyYesNoSelect
+    )
+    body = filters.ModelChoiceFilter(queryset=Body.objects.all())
+
+    class Meta:
+        model = Person
+        fields = ["q", "body", "category", "npm_role", "gender", "current"]
+
+    def filter_npm_role(self, queryset, name, value):
+        return queryset.filter(npm_role=value)
+
+    def filter_current(self, queryset, name, value):
+        today = timezone.localdate()
+        current = Q(left__isnull=True) | Q(left__gt=today)
+        return queryset.filter(current) if value else queryset.exclude(current)
+
+
+class SecondmentFilterSet(SearchFilterSet):
+    search_fields = ("person__name", "origin__name", "origin_establishment__name")
+    origin = filters.ModelChoiceFilter(queryset=Organisation.objects.all())
+    current = filters.BooleanFilter(
+        label=_("Current"), method="filter_current", widget=AnyYesNoSelect
+    )
+
+    class Meta:
+        model = Secondment
+        fields = ["q", "origin", "current"]
+
+    def filter_current(self, queryset, name, value):
+        today = timezone.localdate()
+        current = (Q(start__isnull=True) | Q(start__lte=today)) & (
+            Q(end__isnull=True) | Q(end__gte=today)
+        )
+        return queryset.filter(current) if value else queryset.exclude(current)

@@ -1,0 +1,158 @@
+"""Forms of the register. Model `clean()` holds the rules; forms add only what a
+single record cannot know (the secondment typed in beside a new person)."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from armslength.core.forms import DateInput, TagListField
+from armslength.engine import codes
+from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+
+
+@cache
+def place_types() -> tuple[str, ...]:
+    """The place types the UK NPM bodies monitor, offered for an establishment's type."""
+    text = resources.files("armslength.register").joinpath("data/uk-npm-bodies.csv").read_text()
+    found: set[str] = set()
+    for row in csv.DictReader(text.splitlines()):
+        found.update(t for t in row["place_types"].split(";") if t)
+    return tuple(sorted(found))
+
+
+class BodyForm(forms.ModelForm):
+    place_types = TagListField(label=_("Place types monitored"), suggestions=place_types())
+
+    class Meta:
+        model = Body
+        fields = [
+            "name",
+            "abbreviation",
+            "key",
+            "jurisdictions",
+            "place_types",
+            "mandate_beyond_npm",
+            "is_coordinator",
+        ]
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "key", "sector", "parent"]
+
+
+class EstablishmentForm(forms.ModelForm):
+    class Meta:
+        model = Establishment
+        fields = ["name", "key", "type", "operator", "region", "jurisdiction", "visiting_bodies"]
+        widgets = {
+            "type": forms.TextInput(attrs={"list": "place-types"}),
+            "visiting_bodies": forms.CheckboxSelectMultiple,
+        }
+
+
+class PersonForm(forms.ModelForm):
+    expertise = TagListField(label=_("Expertise"), suggestions=codes.EXPERTISE_SUGGESTIONS)
+    languages = TagListField(label=_("Languages"), suggestions=("english", "welsh", "gaelic"))
+    skills = forms.MultipleChoiceField(
+        label=_("Skills (APT)"),
+        choices=codes.APT_SKILLS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "email",
+            "body",
+            "category",
+            "npm_role",
+            "unit",
+            "expertise",
+            "languages",
+            "skills",
+            "gender",
+            "home_region",
+            "can_lead",
+            "leadership",
+            "reports_to",
+            "reports_to_origin",
+            "full_time_npm",
+            "npm_share",
+            "joined",
+            "left",
+            "term_start",
+            "term_end",
+            "term_appointing_process",
+            "term_renewable",
+            "key",
+        ]
+        widgets = {
+            "joined": DateInput(),
+            "left": DateInput(),
+            "term_start": DateInput(),
+            "term_end": DateInput(),
+            "term_renewable": forms.NullBooleanSelect,
+        }
+
+
+class SecondmentForm(forms.ModelForm):
+    class Meta:
+        model = Secondment
+        fields = [
+            "person",
+            "origin",
+            "origin_establishment",
+            "return_establishment",
+            "start",
+            "end",
+            "open_process",
+            "published_criteria",
+            "justification",
+        ]
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "justification": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class NewSecondmentForm(SecondmentForm):
+    """The optional secondment typed in on the 'add person' page.
+
+    The person does not exist yet, so the model's check of their category runs
+    here against the category chosen in the same form.
+    """
+
+    class Meta(SecondmentForm.Meta):
+        fields = [f for f in SecondmentForm.Meta.fields if f != "person"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="secondment", **kwargs)
+        self.empty_permitted = True
+        self.use_required_attribute = False
+
+    def is_filled(self) -> bool:
+        return self.is_bound and self.has_changed()
+
+    def check_category(self, category: str | None) -> None:
+        """Add the category error next to the start date when the secondment is current."""
+        if not self.is_filled() or not hasattr(self, "cleaned_data"):
+            return
+        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
+        today = timezone.localdate()
+        current = (start is None or start <= today) and (end is None or today <= end)
+        if current and category and category != "secondee":
+            self.add_error(
+                "start",
+                _("This secondment is current, so the person's category must be secondee."),
+            )

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from armslength.accounts.views import HomeView
+from armslength.core.audit_views import AuditTrailView
+
+audit_patterns = ([path("", AuditTrailView.as_view(), name="trail")], "audit")
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("armslength.register.urls")),
+    path("accounts/", include("armslength.accounts.urls")),
+    path("audit/", include(audit_patterns)),
+]

@@ -1,0 +1,15 @@
+"""Test settings: production defaults (DEBUG off) with a throwaway key and plain HTTP."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-9f8e7d6c5b4a3210fedcba9876543210")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+from armslength.settings import *  # noqa: F403
+
+ALLOWED_HOSTS = ["*"]
+# Hashing passwords slowly is a production virtue and a test-suite vice.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

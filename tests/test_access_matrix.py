@@ -1,0 +1,207 @@
+"""Every role against every record type: who may list, read, add, change, delete.
+
+Each row of the matrix is one story: "the CQC manager opens HMIP's person by
+guessing the URL and gets 404". 404 means the record is not in the user's
+scope at all; 403 means they may read it but not do this.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from armslength.register.models import Person, Secondment
+
+USERS = ["coordinator", "hmip_manager", "cqc_manager", "alice_user", "auditor"]
+
+# record -> per user: (list, detail, add, edit, delete) expected status codes
+MATRIX = {
+    "person:alice": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 200, 403, 403, 403),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "user:hmip_manager": {  # a manager's account is the coordinator's to change
+        "hmip_manager": (200, 200, 200, 403, 403),
+        "coordinator": (200, 200, 200, 200, 200),
+    },
+    "person:sam": {  # another HMIP person, as seen by the staff member Alice
+        "alice_user": (200, 404, 403, 404, 404),
+    },
+    "secondment:sam_secondment": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 404, 403, 404, 404),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "body:hmip": {
+        "coordinator": (200, 200, 200, 200, 200),
+        "hmip_manager": (200, 200, 403, 403, 403),
+        "cqc_manager": (200, 200, 403, 403, 403),
+        "alice_user": (200, 200, 403, 403, 403),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "organisation:hmpps": {
+        "coordinator": (200, 200, 200, 200, 200),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 200, 200, 200, 200),
+        "alice_user": (200, 200, 403, 403, 403),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "establishment:northbridge": {
+        "coordinator": (200, 200, 200, 200, 200),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 200, 200, 200, 200),
+        "alice_user": (200, 200, 403, 403, 403),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "user:alice_user": {
+        "coordinator": (200, 200, 200, 200, 200),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (403, 404, 403, 404, 404),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+}
+
+CASES = [
+    (record, user, expected)
+    for record, per_user in MATRIX.items()
+    for user, expected in per_user.items()
+]
+
+
+def _urls(model_name: str, pk: int) -> list[str]:
+    ns = "accounts" if model_name == "user" else "register"
+    return [
+        reverse(f"{ns}:{model_name}_list"),
+        reverse(f"{ns}:{model_name}_detail", args=[pk]),
+        reverse(f"{ns}:{model_name}_add"),
+        reverse(f"{ns}:{model_name}_edit", args=[pk]),
+        reverse(f"{ns}:{model_name}_delete", args=[pk]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("record", "user", "expected"), CASES, ids=[f"{r}-{u}" for r, u, _ in CASES]
+)
+def test_get_matrix(cast, client_for, record, user, expected):
+    model_name, attr = record.split(":")
+    obj = getattr(cast, attr)
+    client = client_for(getattr(cast, user))
+    got = tuple(client.get(url).status_code for url in _urls(model_name, obj.pk))
+    assert got == expected
+
+
+def test_history_follows_read_access(cast, client_for):
+    url = reverse("register:person_history", args=[cast.alice.pk])
+    assert client_for(cast.hmip_manager).get(url).status_code == 200
+    assert client_for(cast.cqc_manager).get(url).status_code == 404
+    assert client_for(cast.auditor).get(url).status_code == 200
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(cast, client):
+    response = client.get(reverse("register:person_detail", args=[cast.alice.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_list_shows_only_own_body(cast, client_for):
+    page = client_for(cast.cqc_manager).get(reverse("register:person_list")).content.decode()
+    assert "Carol Carter" in page
+    assert "Alice Adams" not in page and "Sam Secondee" not in page
+
+
+def test_csv_export_respects_scope(cast, client_for):
+    response = client_for(cast.cqc_manager).get(reverse("register:person_list") + "?export=csv")
+    body = b"".join(response.streaming_content).decode()
+    assert "Carol Carter" in body and "Alice Adams" not in body
+
+
+def test_other_bodys_manager_cannot_change_by_post(cast, client_for):
+    client = client_for(cast.cqc_manager)
+    url = reverse("register:person_edit", args=[cast.alice.pk])
+    response = client.post(
+        url,
+        {
+            "name": "Hijacked",
+            "body": cast.cqc.pk,
+            "category": "staff",
+            "gender": "female",
+            "full_time_npm": "on",
+        },
+    )
+    assert response.status_code == 404
+    cast.alice.refresh_from_db()
+    assert cast.alice.name == "Alice Adams"
+
+
+def test_other_bodys_manager_cannot_delete_by_post(cast, client_for):
+    url = reverse("register:person_delete", args=[cast.alice.pk])
+    assert client_for(cast.cqc_manager).post(url).status_code == 404
+    assert Person.objects.filter(pk=cast.alice.pk).exists()
+
+
+def test_auditor_cannot_write_by_post(cast, client_for):
+    client = client_for(cast.auditor)
+    url = reverse("register:person_edit", args=[cast.alice.pk])
+    assert client.post(url, {"name": "Changed"}).status_code == 403
+    assert client.post(reverse("register:person_delete", args=[cast.alice.pk])).status_code == 403
+    cast.alice.refresh_from_db()
+    assert cast.alice.name == "Alice Adams"
+
+
+def test_manager_cannot_add_a_person_to_another_body(cast, client_for):
+    response = client_for(cast.hmip_manager).post(
+        reverse("register:person_add"),
+        {
+            "name": "Smuggled In",
+            "body": cast.cqc.pk,
+            "category": "staff",
+            "gender": "male",
+            "full_time_npm": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert "body" in response.context["form"].errors
+    assert not Person.objects.filter(name="Smuggled In").exists()
+
+
+def test_manager_cannot_attach_a_secondment_to_another_bodys_person(cast, client_for):
+    response = client_for(cast.hmip_manager).post(
+        reverse("register:secondment_add"),
+        {
+            "person": cast.carol.pk,
+            "origin": cast.hmpps.pk,
+            "start": "2020-01-01",
+            "end": "2020-12-31",
+        },
+    )
+    assert response.status_code == 400
+    assert "person" in response.context["form"].errors
+    assert not Secondment.objects.filter(person=cast.carol).exists()
+
+
+def test_audit_trail_is_for_auditors_only(cast, client_for):
+    url = reverse("audit:trail")
+    for user in (cast.coordinator, cast.hmip_manager, cast.alice_user):
+        assert client_for(user).get(url).status_code == 403
+    assert client_for(cast.auditor).get(url).status_code == 200
+
+
+def test_special_category_data_is_shown_to_the_person_only(cast, client_for):
+    cast.alice.ethnicity = "Welsh Traveller"
+    cast.alice.save()
+    url = reverse("register:person_detail", args=[cast.alice.pk])
+    assert "Welsh Traveller" in client_for(cast.alice_user).get(url).content.decode()
+    for user in (cast.hmip_manager, cast.auditor):
+        assert "Welsh Traveller" not in client_for(user).get(url).content.decode()
+
+
+def test_coordinator_home_shows_counts_not_names(cast, client_for):
+    page = client_for(cast.coordinator).get(reverse("home")).content.decode()
+    assert "HMIP" in page
+    assert "Alice Adams" not in page and "Sam Secondee" not in page
