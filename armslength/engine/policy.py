@@ -1,0 +1,324 @@
+"""The policy: which rules apply, with what verdicts, parameters and citations.
+
+Rules are implemented in `rules.py` and `findings.py`; this module says how
+an NPM has configured them. The UK NPM policy ships as `policies/uk-npm.yaml`.
+A policy may switch a rule off, change its verdict or change its parameters,
+but never switch off or weaken the UK-14 rules ("on no occasion").
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from armslength.engine.verdicts import VERDICT_CODES, Verdict
+
+#: The rule table of specs/screening.md, in its order (reasons are sorted by it).
+RULE_IDS = (
+    "secondment-origin",
+    "secondment-return",
+    "close-affiliation",
+    "secondment-operator",
+    "former-employment",
+    "current-position",
+    "personal-tie-authority",
+    "personal-tie",
+    "client",
+    "ngo-role",
+    "former-operator-employment",
+    "incomplete-facts",
+)
+FINDING_IDS = (
+    "npm-role-unset",
+    "secondee-recruitment",
+    "secondee-assessment",
+    "secondee-supervision",
+    "secondee-awareness",
+    "secondee-leadership",
+    "secondee-reporting",
+    "secondee-part-time",
+    "secondee-short-term",
+    "incompatible-position",
+    "other-employment",
+    "political-allegiance",
+    "term-ending",
+    "exit-confidentiality",
+    "expertise-missing",
+    "gender-balance",
+)
+#: UK-14: "On no occasion will seconded staff be involved in the inspection of an
+#: establishment from which they are seconded, are likely to return, or have an
+#: otherwise close affiliation." These stay on and stay `block`.
+PROTECTED_RULES = frozenset(
+    {"secondment-origin", "secondment-return", "close-affiliation", "incomplete-facts"}
+)
+SEVERITIES = ("error", "warning")
+
+PARAMETER_DEFAULTS: dict[str, Any] = {
+    "cooling_off_years": None,
+    "supervision_days": 90,
+    "assessment_review_months": 12,
+    "min_secondment_months": 12,
+    "term_notice_days": 90,
+    "gender_balance_min_share": 0.3,
+    "policy_start": dt.date(2014, 6, 1),
+}
+
+
+class PolicyError(ValueError):
+    """A policy that cannot be used; `path` names the offending entry."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Parameters:
+    cooling_off_years: int | None
+    supervision_days: int
+    assessment_review_months: int
+    min_secondment_months: int
+    term_notice_days: int
+    gender_balance_min_share: float
+    policy_start: dt.date
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    verdict: Verdict
+    cites: tuple[str, ...]
+    summary: str = ""
+    enabled: bool = True
+    cleared_verdict: Verdict | None = None
+
+
+@dataclass(frozen=True)
+class FindingSpec:
+    id: str
+    severity: str
+    cites: tuple[str, ...]
+    action: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    name: str
+    parameters: Parameters
+    rules: dict[str, RuleSpec]
+    findings: dict[str, FindingSpec]
+    document: dict  # the effective policy as plain data, for display and versioning
+
+    @property
+    def version(self) -> str:
+        """A short fingerprint of the effective policy: equal policies, equal versions."""
+        canonical = json.dumps(self.document, sort_keys=True, default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+    def rule(self, rule_id: str) -> RuleSpec:
+        return self.rules[rule_id]
+
+    def with_overrides(self, overrides: dict, path: str = "policy") -> Policy:
+        return build_policy(merge_overrides(self.document, overrides, path), path)
+
+
+@cache
+def default_policy_text() -> str:
+    return resources.files("armslength.engine").joinpath("policies/uk-npm.yaml").read_text()
+
+
+@cache
+def default_policy() -> Policy:
+    return load_policy_text(default_policy_text())
+
+
+def load_policy_text(text: str, path: str = "policy") -> Policy:
+    """Read a whole policy file (YAML or JSON, which is YAML too)."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyError(path, f"not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(document, dict):
+        raise PolicyError(path, "must be a mapping")
+    return build_policy(document, path)
+
+
+def merge_overrides(document: dict, overrides: dict, path: str = "policy") -> dict:
+    """Apply a dataset's `policy` object: flat parameters plus `rules`/`findings` changes."""
+    if not isinstance(overrides, dict):
+        raise PolicyError(path, "must be an object")
+    merged = copy.deepcopy(document)
+    for key, value in overrides.items():
+        if key in ("rules", "findings"):
+            if not isinstance(value, dict):
+                raise PolicyError(f"{path}.{key}", "must be an object")
+            known = merged.setdefault(key, {})
+            for item_id, change in value.items():
+                if item_id not in known:
+                    kind = "rule" if key == "rules" else "finding"
+                    raise PolicyError(f"{path}.{key}.{item_id}", f"unknown {kind} id")
+                if not isinstance(change, dict):
+                    raise PolicyError(f"{path}.{key}.{item_id}", "must be an object")
+                known[item_id] = {**known[item_id], **change}
+        elif key == "parameters" and isinstance(value, dict):
+            for name, param in value.items():
+                _set_parameter(merged, name, param, f"{path}.parameters.{name}")
+        else:
+            _set_parameter(merged, key, value, f"{path}.{key}")
+    return merged
+
+
+def _set_parameter(document: dict, name: str, value: Any, path: str) -> None:
+    if name not in PARAMETER_DEFAULTS:
+        raise PolicyError(path, "unknown parameter or setting")
+    document.setdefault("parameters", {})[name] = value
+
+
+def build_policy(document: dict, path: str = "policy") -> Policy:
+    params = _parameters(document.get("parameters") or {}, f"{path}.parameters")
+    rules = _rules(document.get("rules") or {}, f"{path}.rules")
+    findings = _findings(document.get("findings") or {}, f"{path}.findings")
+    return Policy(
+        id=str(document.get("id", "custom")),
+        name=str(document.get("name", "Custom policy")),
+        parameters=params,
+        rules=rules,
+        findings=findings,
+        document=document,
+    )
+
+
+def _parameters(raw: dict, path: str) -> Parameters:
+    if not isinstance(raw, dict):
+        raise PolicyError(path, "must be a mapping")
+    for name in raw:
+        if name not in PARAMETER_DEFAULTS:
+            raise PolicyError(f"{path}.{name}", "unknown parameter")
+    values = {**PARAMETER_DEFAULTS, **raw}
+
+    def whole(name: str, minimum: int, allow_none: bool = False) -> int | None:
+        value = values[name]
+        if value is None and allow_none:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise PolicyError(f"{path}.{name}", f"must be a whole number of at least {minimum}")
+        return value
+
+    share = values["gender_balance_min_share"]
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 0.5:
+        raise PolicyError(f"{path}.gender_balance_min_share", "must be a number from 0 to 0.5")
+    start = values["policy_start"]
+    if isinstance(start, str):
+        try:
+            start = dt.date.fromisoformat(start)
+        except ValueError:
+            raise PolicyError(f"{path}.policy_start", "must be an ISO date") from None
+    if not isinstance(start, dt.date):
+        raise PolicyError(f"{path}.policy_start", "must be an ISO date")
+    return Parameters(
+        cooling_off_years=whole("cooling_off_years", 0, allow_none=True),
+        supervision_days=whole("supervision_days", 1),
+        assessment_review_months=whole("assessment_review_months", 1),
+        min_secondment_months=whole("min_secondment_months", 0),
+        term_notice_days=whole("term_notice_days", 0),
+        gender_balance_min_share=float(share),
+        policy_start=start,
+    )
+
+
+def _cites(raw: Any, path: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(c, str) and c for c in raw):
+        raise PolicyError(path, "must be a non-empty list of citations")
+    return tuple(raw)
+
+
+def _verdict(raw: Any, path: str) -> Verdict:
+    if raw not in VERDICT_CODES or raw == "clear":
+        raise PolicyError(path, f"must be one of {', '.join(VERDICT_CODES[:-1])}")
+    return Verdict.from_code(raw)
+
+
+_RULE_KEYS = {"verdict", "cites", "summary", "enabled", "cleared_verdict"}
+_FINDING_KEYS = {"severity", "cites", "action", "enabled"}
+
+
+def _rules(raw: dict, path: str) -> dict[str, RuleSpec]:
+    _known_ids(raw, RULE_IDS, path, "rule")
+    rules = {}
+    for rule_id in RULE_IDS:
+        item = raw.get(rule_id)
+        where = f"{path}.{rule_id}"
+        if not isinstance(item, dict):
+            raise PolicyError(where, "missing: every rule must be configured")
+        _known_keys(item, _RULE_KEYS, where)
+        enabled = item.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise PolicyError(f"{where}.enabled", "must be true or false")
+        verdict = _verdict(item.get("verdict"), f"{where}.verdict")
+        if rule_id in PROTECTED_RULES and (not enabled or verdict != Verdict.BLOCK):
+            raise PolicyError(
+                where,
+                "UK-14 rules can never be switched off or weakened "
+                '("on no occasion will seconded staff be involved")',
+            )
+        cleared = item.get("cleared_verdict")
+        rules[rule_id] = RuleSpec(
+            id=rule_id,
+            verdict=verdict,
+            cites=_cites(item.get("cites"), f"{where}.cites"),
+            summary=str(item.get("summary", "")),
+            enabled=enabled,
+            cleared_verdict=_verdict(cleared, f"{where}.cleared_verdict") if cleared else None,
+        )
+    return rules
+
+
+def _findings(raw: dict, path: str) -> dict[str, FindingSpec]:
+    _known_ids(raw, FINDING_IDS, path, "finding")
+    findings = {}
+    for finding_id in FINDING_IDS:
+        item = raw.get(finding_id)
+        where = f"{path}.{finding_id}"
+        if not isinstance(item, dict):
+            raise PolicyError(where, "missing: every finding must be configured")
+        _known_keys(item, _FINDING_KEYS, where)
+        severity = item.get("severity")
+        if severity not in SEVERITIES:
+            raise PolicyError(f"{where}.severity", "must be error or warning")
+        enabled = item.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise PolicyError(f"{where}.enabled", "must be true or false")
+        findings[finding_id] = FindingSpec(
+            id=finding_id,
+            severity=severity,
+            cites=_cites(item.get("cites"), f"{where}.cites"),
+            action=str(item.get("action", "")),
+            enabled=enabled,
+        )
+    return findings
+
+
+def _known_ids(raw: Any, known: tuple[str, ...], path: str, kind: str) -> None:
+    if not isinstance(raw, dict):
+        raise PolicyError(path, "must be a mapping")
+    for item_id in raw:
+        if item_id not in known:
+            raise PolicyError(f"{path}.{item_id}", f"unknown {kind} id")
+
+
+def _known_keys(item: dict, known: set[str], path: str) -> None:
+    for key in item:
+        if key not in known:
+            raise PolicyError(f"{path}.{key}", "unknown setting")

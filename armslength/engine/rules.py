@@ -1,0 +1,291 @@
+"""The verdict rules of specs/screening.md, one function each.
+
+Each rule looks at one person's facts and one establishment during a window
+(a visit's dates, or `as_of`) and returns the reasons it fires with, each
+naming the facts behind it. `evaluate()` applies every enabled rule and keeps
+the most severe verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from armslength.engine.context import Context, PersonFacts, add_years
+from armslength.engine.facts import Affiliation, Secondment, Window, ended_before, overlaps
+from armslength.engine.policy import RULE_IDS, RuleSpec
+from armslength.engine.verdicts import Reason, Result, Verdict
+
+POSITION_KINDS = ("employment", "position")
+PERSONAL_TIES = ("family", "friendship")
+
+# A finding of one rule: (text, verdict override or None for the rule's verdict)
+Hit = tuple[str, Verdict | None]
+RuleFn = Callable[[Context, PersonFacts, str, Window, RuleSpec], Iterator[Hit]]
+
+
+def _d(day) -> str:
+    return day.isoformat() if day else "…"
+
+
+def _since(a: Affiliation) -> str:
+    return f"since {a.start.isoformat()}" if a.start else "open-ended"
+
+
+def _role(a: Affiliation) -> str:
+    return a.role or a.kind.replace("_", " ")
+
+
+def _started(start, window: Window) -> bool:
+    """Not a future fact: it began on or before the window's last day."""
+    return start is None or start <= window.last
+
+
+def secondment_origin(ctx, facts, est, window, spec):
+    for s in facts.current_secondments(window):
+        if s.origin_establishment == est:
+            yield f"Seconded from {ctx.est_name(est)} ({s.period()})", None
+
+
+def secondment_return(ctx, facts, est, window, spec):
+    for s in facts.current_secondments(window):
+        if s.return_establishment == est:
+            yield (
+                (f"Likely to return to {ctx.est_name(est)} after the secondment ({s.period()})"),
+                None,
+            )
+
+
+def close_affiliation(ctx, facts, est, window, spec):
+    if not facts.is_secondee(window):
+        return
+    for a in facts.affiliations:
+        if a.establishment != est:
+            continue
+        if overlaps(a.start, a.end, window):
+            yield (
+                (
+                    f"A seconded officer with a current {a.kind.replace('_', ' ')} affiliation "
+                    f"with {ctx.est_name(est)} ({_since(a)})"
+                ),
+                None,
+            )
+        elif a.kind in POSITION_KINDS and ended_before(a.end, window):
+            yield (
+                (
+                    f"A seconded officer who worked at {ctx.est_name(est)} as {_role(a)} "
+                    f"until {_d(a.end)}"
+                ),
+                None,
+            )
+
+
+def secondment_operator(ctx, facts, est, window, spec):
+    for s in facts.current_secondments(window):
+        if not ctx.controls(s.origin, est):
+            continue
+        link = _control_text(ctx, s.origin, est)
+        clearing = _clearing_assessment(ctx, facts, s, window)
+        if clearing is None:
+            yield f"Origin {link}; no assessment in force clears it", None
+        else:
+            verdict = spec.cleared_verdict or Verdict.DECLARED
+            yield (
+                (
+                    f"Origin {link}; cleared by the conflict assessment of "
+                    f"{clearing.date.isoformat()} (review {ctx.review_due(clearing)})"
+                ),
+                verdict,
+            )
+
+
+def _control_text(ctx: Context, org: str, est: str) -> str:
+    operator = ctx.data.establishments[est].operator
+    if operator == org:
+        return f"{ctx.org_name(org)} operates {ctx.est_name(est)}"
+    return f"{ctx.org_name(org)} controls {ctx.est_name(est)} through {ctx.org_name(operator)}"
+
+
+def _clearing_assessment(ctx: Context, facts: PersonFacts, s: Secondment, window: Window):
+    """An assessment in force on every day of the window that clears this exact origin."""
+    for a in sorted(facts.assessments, key=lambda a: a.date, reverse=True):
+        in_force = a.date <= window.first and ctx.review_due(a) >= window.last
+        if in_force and s.origin in a.cleared_organisations:
+            return a
+    return None
+
+
+def former_employment(ctx, facts, est, window, spec):
+    cooling = ctx.params.cooling_off_years
+    for a in facts.affiliations:
+        if a.kind in POSITION_KINDS and a.establishment == est and ended_before(a.end, window):
+            if cooling is not None and add_years(a.end, cooling) <= window.first:
+                continue
+            yield f"Worked at {ctx.est_name(est)} as {_role(a)} until {_d(a.end)}", None
+    for s in facts.secondments:
+        if s.origin_establishment == est and ended_before(s.end, window):
+            if cooling is not None and add_years(s.end, cooling) <= window.first:
+                continue
+            yield (f"Was seconded from {ctx.est_name(est)} until {_d(s.end)} ({s.period()})"), None
+
+
+def current_position(ctx, facts, est, window, spec):
+    for a in facts.affiliations:
+        if a.kind not in POSITION_KINDS or not overlaps(a.start, a.end, window):
+            continue
+        held = "On leave from" if a.on_leave else "Holds"
+        if a.establishment == est:
+            yield f"{held} {_role(a)} at {ctx.est_name(est)} ({_since(a)})", None
+        elif ctx.controls(a.organisation, est):
+            yield f"{held} {_role(a)}, {ctx.org_name(a.organisation)} ({_since(a)})", None
+
+
+def personal_tie_authority(ctx, facts, est, window, spec):
+    for a in facts.affiliations:
+        if (
+            a.kind in PERSONAL_TIES
+            and a.with_role == "authority"
+            and overlaps(a.start, a.end, window)
+            and (a.establishment == est or ctx.controls(a.organisation, est))
+        ):
+            target = ctx.est_name(est) if a.establishment == est else ctx.org_name(a.organisation)
+            yield f"A declared {a.kind} tie with the authorities of {target}", None
+
+
+def personal_tie(ctx, facts, est, window, spec):
+    # Says what to refrain from, never the tie itself (specs/screening.md).
+    for a in facts.affiliations:
+        if (
+            a.kind in PERSONAL_TIES
+            and a.with_role in ("staff", "detainee")
+            and a.establishment == est
+            and overlaps(a.start, a.end, window)
+        ):
+            who = a.detail or f"the {a.with_role} named in the declaration"
+            yield f"Refrain from interviewing {who}", None
+
+
+def client(ctx, facts, est, window, spec):
+    for a in facts.affiliations:
+        if a.kind == "client" and a.establishment == est and _started(a.start, window):
+            who = a.detail or "the client named in the declaration"
+            yield f"Must not interview or follow the case of {who}", None
+
+
+def ngo_role(ctx, facts, est, window, spec):
+    for a in facts.affiliations:
+        if a.kind == "ngo_role" and a.establishment == est and _started(a.start, window):
+            ngo = a.role or "the NGO named in the declaration"
+            yield f"Share no information about detainees with {ngo}", None
+
+
+def former_operator_employment(ctx, facts, est, window, spec):
+    for a in facts.affiliations:
+        if (
+            a.kind in POSITION_KINDS
+            and a.organisation is not None
+            and ended_before(a.end, window)
+            and ctx.controls(a.organisation, est)
+        ):
+            yield (
+                (
+                    f"Worked for {ctx.org_name(a.organisation)} as {_role(a)} until "
+                    f"{_d(a.end)}; it runs {ctx.est_name(est)}"
+                ),
+                None,
+            )
+
+
+def incomplete_facts(ctx, facts, est, window, spec):
+    current = facts.current_secondments(window)
+    for s in current:
+        if s.origin is None:
+            yield (
+                (
+                    f"The secondment {s.period()} has no origin organisation: cannot tell "
+                    "where this person may not go"
+                ),
+                None,
+            )
+    if est in ctx.without_operator:
+        holds_position = any(
+            a.kind in POSITION_KINDS
+            and a.organisation is not None
+            and overlaps(a.start, a.end, window)
+            for a in facts.affiliations
+        )
+        if current or holds_position:
+            why = "a current secondee" if current else "holds a position with an organisation"
+            yield (
+                (
+                    f"{ctx.est_name(est)} has no recorded operator and this person is {why}: "
+                    "cannot tell whether they are linked"
+                ),
+                None,
+            )
+
+
+RULES: dict[str, RuleFn] = {
+    "secondment-origin": secondment_origin,
+    "secondment-return": secondment_return,
+    "close-affiliation": close_affiliation,
+    "secondment-operator": secondment_operator,
+    "former-employment": former_employment,
+    "current-position": current_position,
+    "personal-tie-authority": personal_tie_authority,
+    "personal-tie": personal_tie,
+    "client": client,
+    "ngo-role": ngo_role,
+    "former-operator-employment": former_operator_employment,
+    "incomplete-facts": incomplete_facts,
+}
+assert tuple(RULES) == RULE_IDS
+RULE_ORDER = {rule_id: n for n, rule_id in enumerate(RULE_IDS)}
+
+
+def reasons_for(ctx: Context, facts: PersonFacts, est: str, window: Window) -> list[Reason]:
+    reasons = []
+    for rule_id, fn in RULES.items():
+        spec = ctx.policy.rules[rule_id]
+        if not spec.enabled:
+            continue
+        for text, override in fn(ctx, facts, est, window, spec):
+            reasons.append(Reason(rule_id, override or spec.verdict, spec.cites, text))
+    # Severity, then the rule table; the text breaks ties so that the order of
+    # records in the dataset never changes the answer.
+    reasons.sort(key=lambda r: (-r.verdict, RULE_ORDER[r.rule], r.text))
+    return reasons
+
+
+def evaluate(
+    ctx: Context, person: str, est: str, window: Window, visit: str | None = None
+) -> Result:
+    """The verdict for one person and one establishment: the most severe reason wins."""
+    reasons = reasons_for(ctx, ctx.facts[person], est, window)
+    verdict = max((r.verdict for r in reasons), default=Verdict.CLEAR)
+    return Result(person, est, visit, verdict, tuple(reasons))
+
+
+def reachable_establishments(ctx: Context, facts: PersonFacts, window: Window) -> set[str]:
+    """Every establishment for which some rule could fire for this person.
+
+    Each rule needs a fact that names the establishment, or an organisation
+    that controls it; `incomplete-facts` may reach every establishment without
+    an operator, or all of them for a secondment without an origin. Screening
+    only these gives the same results as checking every pair.
+    """
+    reach: set[str] = set()
+    for s in facts.secondments:
+        reach.update(e for e in (s.origin_establishment, s.return_establishment) if e)
+        if s.origin:
+            reach |= ctx.controlled.get(s.origin, set())
+    for a in facts.affiliations:
+        if a.establishment:
+            reach.add(a.establishment)
+        elif a.organisation:
+            reach |= ctx.controlled.get(a.organisation, set())
+    current = facts.current_secondments(window)
+    if any(s.origin is None for s in current):
+        return set(ctx.data.establishments)
+    if current or any(a.kind in POSITION_KINDS and a.organisation for a in facts.affiliations):
+        reach |= ctx.without_operator
+    return reach
