@@ -17,6 +17,8 @@ from armslength.engine.facts import (
 )
 from armslength.engine.policy import Policy
 
+_NONE: list = []
+
 
 @dataclass
 class PersonFacts:
@@ -24,9 +26,32 @@ class PersonFacts:
     secondments: list[Secondment] = field(default_factory=list)
     affiliations: list[Affiliation] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
+    #: affiliations naming an establishment, by establishment; and those naming an organisation
+    by_establishment: dict[str, list[Affiliation]] = field(default_factory=dict)
+    with_organisations: list[Affiliation] = field(default_factory=list)
+    _window: Window | None = field(default=None, repr=False)
+    _current: list[Secondment] = field(default_factory=list, repr=False)
+
+    def add_affiliation(self, a: Affiliation) -> None:
+        self.affiliations.append(a)
+        if a.establishment is not None:
+            self.by_establishment.setdefault(a.establishment, []).append(a)
+        else:
+            self.with_organisations.append(a)
+
+    def at(self, est: str) -> list[Affiliation]:
+        return self.by_establishment.get(est, _NONE)
 
     def current_secondments(self, window: Window) -> list[Secondment]:
-        return [s for s in self.secondments if overlaps(s.start, s.end, window)]
+        # Screening asks about the same window for every establishment: keep the
+        # last answer (an identity check is far cheaper than hashing the window).
+        if window is not self._window:
+            self._current = [s for s in self.secondments if overlaps(s.start, s.end, window)]
+            self._window = window
+        return self._current
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset(a.kind for a in self.affiliations)
 
     def is_secondee(self, window: Window) -> bool:
         """A secondee is anyone with a current secondment, whatever their category."""
@@ -56,13 +81,15 @@ class Context:
         self.without_operator = frozenset(
             e.id for e in data.establishments.values() if e.operator is None
         )
+        #: per-screening memo for the rules (e.g. which rules may fire for whom)
+        self.cache: dict[str, dict] = {}
         self.facts: dict[str, PersonFacts] = {
             pid: PersonFacts(person) for pid, person in data.people.items()
         }
         for s in data.secondments:
             self.facts[s.person].secondments.append(s)
         for a in data.affiliations:
-            self.facts[a.person].affiliations.append(a)
+            self.facts[a.person].add_affiliation(a)
         for a in data.assessments:
             self.facts[a.person].assessments.append(a)
 
