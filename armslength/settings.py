@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "armslength.core",
     "armslength.accounts",
     "armslength.register",
+    "armslength.declarations",
+    "armslength.compliance",
+    "armslength.visits",
+    "armslength.screening",
 ]
 
 MIDDLEWARE = [

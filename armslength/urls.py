@@ -12,5 +12,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("armslength.register.urls")),
     path("accounts/", include("armslength.accounts.urls")),
+    path("", include("armslength.declarations.urls")),
+    path("compliance/", include("armslength.compliance.urls")),
+    path("", include("armslength.visits.urls")),
+    path("", include("armslength.screening.urls")),
     path("audit/", include(audit_patterns)),
 ]

@@ -58,6 +58,43 @@ MATRIX = {
         "alice_user": (200, 200, 403, 403, 403),
         "auditor": (200, 200, 403, 403, 403),
     },
+    "affiliation:alice_declaration": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 200, 200, 200, 200),  # her own declaration
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "affiliation:sam_declaration": {
+        "alice_user": (200, 404, 200, 404, 404),  # someone else's
+    },
+    "assessment:sam_assessment": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 404, 403, 404, 404),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "supervision:sam_supervision": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 404, 403, 404, 404),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "acknowledgement:sam_acknowledgement": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "visit:hmip_visit": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (403, 404, 403, 404, 404),
+        "auditor": (200, 200, 403, 403, 403),
+    },
     "user:alice_user": {
         "coordinator": (200, 200, 200, 200, 200),
         "hmip_manager": (200, 200, 200, 200, 200),
@@ -74,8 +111,47 @@ CASES = [
 ]
 
 
+NAMESPACES = {
+    "user": "accounts",
+    "affiliation": "declarations",
+    "assessment": "compliance",
+    "supervision": "compliance",
+    "acknowledgement": "compliance",
+    "visit": "visits",
+}
+
+
+@pytest.fixture
+def records(cast, today):
+    """One record of each kind that hangs off a person or a body, for the matrix."""
+    from armslength.compliance.models import Acknowledgement, Assessment, Supervision
+    from armslength.declarations.models import Affiliation
+    from armslength.visits.models import Visit
+
+    return {
+        "alice_declaration": Affiliation.objects.create(
+            person=cast.alice, kind="employment", establishment=cast.southgate, end="2020-01-01"
+        ),
+        "sam_declaration": Affiliation.objects.create(
+            person=cast.sam,
+            kind="friendship",
+            establishment=cast.southgate,
+            with_role="staff",
+            detail="an officer",
+        ),
+        "sam_assessment": Assessment.objects.create(person=cast.sam, date=today),
+        "sam_supervision": Supervision.objects.create(person=cast.sam, date=today),
+        "sam_acknowledgement": Acknowledgement.objects.create(
+            person=cast.sam, kind="independence", date=today
+        ),
+        "hmip_visit": Visit.objects.create(
+            body=cast.hmip, establishment=cast.northbridge, start=today, end=today
+        ),
+    }
+
+
 def _urls(model_name: str, pk: int) -> list[str]:
-    ns = "accounts" if model_name == "user" else "register"
+    ns = NAMESPACES.get(model_name, "register")
     return [
         reverse(f"{ns}:{model_name}_list"),
         reverse(f"{ns}:{model_name}_detail", args=[pk]),
@@ -88,9 +164,9 @@ def _urls(model_name: str, pk: int) -> list[str]:
 @pytest.mark.parametrize(
     ("record", "user", "expected"), CASES, ids=[f"{r}-{u}" for r, u, _ in CASES]
 )
-def test_get_matrix(cast, client_for, record, user, expected):
+def test_get_matrix(cast, records, client_for, record, user, expected):
     model_name, attr = record.split(":")
-    obj = getattr(cast, attr)
+    obj = records.get(attr) or getattr(cast, attr)
     client = client_for(getattr(cast, user))
     got = tuple(client.get(url).status_code for url in _urls(model_name, obj.pk))
     assert got == expected

@@ -41,6 +41,11 @@ def test_demo_register_has_the_promised_shape(db, today):
 
 
 def wipe_register():
+    from armslength.declarations.models import Affiliation
+    from armslength.visits.models import Visit
+
+    Visit.objects.all().delete()
+    Affiliation.objects.all().delete()
     User.objects.all().delete()
     Person.objects.all().delete()
     Establishment.objects.all().delete()

@@ -43,6 +43,10 @@ class Policy:
     manager_writes: bool = True
     #: extra conditions on the rows a manager may write (e.g. only staff accounts)
     manager_writes_only: tuple[tuple[str, str], ...] = ()
+    #: staff members may also write their own rows (e.g. their declarations)
+    person_writes: bool = False
+    #: further lookups to a body whose managers may read the row (joint visits)
+    read_also: tuple[str, ...] = ()
 
 
 _POLICIES: dict[type[Model], Policy] = {}
@@ -75,7 +79,12 @@ def readable(user, model: type[Model]) -> QuerySet:
     if role == Role.AUDITOR or role in policy.shared_read:
         return qs
     condition = _own_rows(user, role, policy)
-    return qs.filter(condition) if condition is not None else qs.none()
+    if condition is None:
+        return qs.none()
+    if role == Role.MANAGER and policy.read_also:
+        # Joining a many-to-many can repeat rows: keep each once.
+        return qs.filter(pk__in=qs.filter(condition).values("pk"))
+    return qs.filter(condition)
 
 
 def writable(user, model: type[Model]) -> QuerySet:
@@ -89,6 +98,8 @@ def writable(user, model: type[Model]) -> QuerySet:
         return qs
     if role == Role.MANAGER and policy.body and policy.manager_writes and user.body_id:
         return qs.filter(**{policy.body: user.body_id}, **dict(policy.manager_writes_only))
+    if role == Role.STAFF and policy.person_writes and user.person_id:
+        return qs.filter(**{policy.person: user.person_id})
     return qs.none()
 
 
@@ -109,6 +120,8 @@ def can_create(user, model: type[Model]) -> bool:
     if role is None or role == Role.AUDITOR:
         return False
     if role in policy.shared_write:
+        return True
+    if role == Role.STAFF and policy.person_writes and user.person_id:
         return True
     return bool(role == Role.MANAGER and policy.body and policy.manager_writes and user.body_id)
 
@@ -135,7 +148,10 @@ def get_writable(user, model: type[Model], pk) -> Model:
 
 def _own_rows(user, role: Role, policy: Policy) -> Q | None:
     if role == Role.MANAGER and policy.body and user.body_id:
-        return Q(**{policy.body: user.body_id})
+        condition = Q(**{policy.body: user.body_id})
+        for lookup in policy.read_also:
+            condition |= Q(**{lookup: user.body_id})
+        return condition
     if role == Role.STAFF and policy.person and user.person_id:
         return Q(**{policy.person: user.person_id})
     return None

@@ -1,8 +1,12 @@
 """The access policy of each record type (see `access.py` for what the fields mean)."""
 
 from armslength.accounts.models import Role, User
+from armslength.compliance.models import Acknowledgement, Assessment, Supervision
 from armslength.core.access import ALL_ROLES, Policy, register
+from armslength.declarations.models import Affiliation
 from armslength.register import models as register_models
+from armslength.screening.models import PolicyVersion
+from armslength.visits.models import Override, Visit
 
 C, M = Role.COORDINATOR, Role.MANAGER
 
@@ -30,3 +34,18 @@ register(
         manager_writes_only=(("role", Role.STAFF),),
     ),
 )
+
+# Declarations: a staff member declares their own; their body's managers review
+# them; auditors read. The content of ties goes no further (SPEC "Who sees what").
+register(Affiliation, Policy(body="person__body", person="person", person_writes=True))
+# Supervision notes are confidential to the person, their managers and auditors.
+register(Assessment, Policy(body="person__body", person="person"))
+register(Supervision, Policy(body="person__body", person="person"))
+register(Acknowledgement, Policy(body="person__body", person="person"))
+# A joint visit is visible to the managers of every body taking part; the lead
+# body's managers change it.
+register(Visit, Policy(body="body", read_also=("partner_bodies",)))
+register(Override, Policy(body="visit__body"))
+# The policy in force is everyone's to read (UK-8: into staff handbooks); the
+# coordinator adopts new versions.
+register(PolicyVersion, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C})))

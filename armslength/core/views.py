@@ -124,8 +124,13 @@ class ObjectEditView(ObjectMixin, View):
         if pk is None:
             if not access.can_create(request.user, self.model):
                 raise PermissionDenied(_("You may not add this kind of record."))
-            return self.model()
+            obj = self.model()
+            self.prepare_new(request, obj)
+            return obj
         return access.get_writable(request.user, self.model, pk)
+
+    def prepare_new(self, request, obj) -> None:
+        """Fill in what a new record takes from its context (who declared it…)."""
 
     def get_initial(self, request) -> dict:
         return {}
@@ -224,3 +229,63 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     writer.writerow(header)
     writer.writerows(rows)
     return response
+
+
+def record_views(
+    model,
+    *,
+    namespace: str,
+    form_class,
+    table_class,
+    filterset_class,
+    detail_template: str = "core/object_detail.html",
+    select_related=(),
+    initial_from_query=(),
+    prepare_new=None,
+    edit_base=None,
+    detail_context=None,
+) -> dict:
+    """The standard list/detail/edit/delete/history views of one record type.
+
+    `initial_from_query` names fields an "add" link may preset (`?person=12`),
+    e.g. adding a secondee's assessment from the secondee's page.
+    """
+    attrs = {"model": model, "namespace": namespace}
+
+    class List(ObjectListView):
+        def get_queryset(self, request):
+            return super().get_queryset(request).select_related(*select_related)
+
+    class Edit(edit_base or ObjectEditView):
+        def get_initial(self, request):
+            return {f: request.GET.get(f) for f in initial_from_query if request.GET.get(f)}
+
+        def prepare_new(self, request, obj):
+            super().prepare_new(request, obj)
+            if prepare_new is not None:
+                prepare_new(request, obj)
+
+    views = {
+        "List": type(
+            f"{model.__name__}ListView",
+            (List,),
+            {**attrs, "table_class": table_class, "filterset_class": filterset_class},
+        ),
+        "Detail": type(
+            f"{model.__name__}DetailView",
+            (ObjectDetailView,),
+            {
+                **attrs,
+                "template_name": detail_template,
+                **(
+                    {"get_extra_context": lambda self, request, obj: detail_context(request, obj)}
+                    if detail_context
+                    else {}
+                ),
+            },
+        ),
+        "Edit": type(f"{model.__name__}EditView", (Edit,), {**attrs, "form_class": form_class}),
+        "Delete": type(f"{model.__name__}DeleteView", (ObjectDeleteView,), attrs),
+        "History": type(f"{model.__name__}HistoryView", (ObjectHistoryView,), attrs),
+    }
+    return views

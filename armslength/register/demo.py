@@ -16,7 +16,10 @@ from importlib import resources
 from django.db import transaction
 
 from armslength.accounts.models import Role, User
+from armslength.compliance.models import Acknowledgement, Assessment, Supervision
+from armslength.declarations.models import Affiliation, ReviewStatus
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.visits.models import Visit, VisitStatus, VisitType
 
 DEMO_PASSWORD = "armslength-demo"
 
@@ -269,6 +272,9 @@ def load_demo(*, seed: int = 1, today: dt.date) -> list[DemoLogin]:
     organisations = _load_organisations()
     establishments = _load_establishments(bodies, organisations)
     people = _load_people(rng, bodies, organisations, establishments, today)
+    _load_declarations(rng, people, organisations, establishments, today)
+    _load_safeguards(rng, people, today)
+    _load_visits(rng, bodies, establishments, today)
     return _load_accounts(bodies, people)
 
 
@@ -418,6 +424,136 @@ def _make_secondment(rng, person, origins, establishments, today) -> None:
             ]
         ),
     )
+
+
+RELATIVES = [
+    "Jo Marsh (governor)",
+    "Sam Reid (officer)",
+    "Lee Hart (nurse)",
+    "Ray Bloom (detainee)",
+    "Kit Vale (healthcare assistant)",
+]
+
+
+def _load_declarations(rng, people, organisations, establishments, today) -> None:
+    """Declared interests: mostly past employment; some ties, NGO roles and clients."""
+    operators = [o for o in organisations.values() if o.establishments.exists()]
+    ngos = [o for o in organisations.values() if o.sector == "ngo"]
+    for person in people:
+        roll = rng.random()
+        ago = today - dt.timedelta(days=rng.randint(400, 4000))
+        kw = {
+            "person": person,
+            "status": rng.choice([ReviewStatus.ACCEPTED] * 4 + [ReviewStatus.PENDING]),
+        }
+        if roll < 0.25:
+            Affiliation.objects.create(
+                kind="employment",
+                establishment=rng.choice(establishments),
+                role=rng.choice(["officer", "nurse", "teacher", "manager"]),
+                start=ago - dt.timedelta(days=1500),
+                end=ago,
+                **kw,
+            )
+        elif roll < 0.33:
+            Affiliation.objects.create(
+                kind="employment",
+                organisation=rng.choice(operators),
+                role="caseworker",
+                start=ago - dt.timedelta(days=900),
+                end=ago,
+                **kw,
+            )
+        elif roll < 0.38:
+            Affiliation.objects.create(
+                kind=rng.choice(["family", "friendship"]),
+                establishment=rng.choice(establishments),
+                with_role=rng.choice(["authority", "staff", "staff"]),
+                detail=rng.choice(RELATIVES),
+                **kw,
+            )
+        elif roll < 0.41:
+            Affiliation.objects.create(
+                kind="ngo_role",
+                establishment=rng.choice(establishments),
+                role=rng.choice(ngos).name,
+                start=ago,
+                **kw,
+            )
+        elif roll < 0.43 and "legal" in person.expertise:
+            Affiliation.objects.create(
+                kind="client",
+                establishment=rng.choice(establishments),
+                with_role="detainee",
+                detail="a former client",
+                start=ago,
+                end=ago + dt.timedelta(days=200),
+                **kw,
+            )
+        elif roll < 0.45:
+            Affiliation.objects.create(
+                kind="other_employment",
+                organisation=rng.choice(operators),
+                role="sessional adviser",
+                start=ago,
+                **kw,
+            )
+        elif roll < 0.46:
+            Affiliation.objects.create(
+                kind="position",
+                organisation=rng.choice(operators),
+                role="board member",
+                start=ago,
+                on_leave=True,
+                **kw,
+            )
+
+
+def _load_safeguards(rng, people, today) -> None:
+    """Assessments, supervisions and acknowledgements for most secondees, not all."""
+    for person in people:
+        current = person.current_secondments(today)
+        if person.category != "secondee" or not current or person.left:
+            continue
+        secondment = current[0]
+        if rng.random() < 0.8:
+            done = max(secondment.start, today - dt.timedelta(days=rng.randint(20, 420)))
+            assessment = Assessment.objects.create(
+                person=person,
+                date=done,
+                next_review=done + dt.timedelta(days=365),
+                areas_considered="Origin organisation, its establishments, former colleagues",
+                restrictions="No visits to establishments run by the origin organisation",
+            )
+            if rng.random() < 0.3 and secondment.origin_id:
+                assessment.cleared_organisations.add(secondment.origin)
+        if rng.random() < 0.75:
+            Supervision.objects.create(
+                person=person,
+                supervisor="Head of inspections",
+                date=today - dt.timedelta(days=rng.randint(5, 130)),
+            )
+        if rng.random() < 0.85:
+            Acknowledgement.objects.create(
+                person=person, kind="independence", date=secondment.start, text_version="2024-1"
+            )
+
+
+def _load_visits(rng, bodies, establishments, today) -> None:
+    """A programme for the next months for the bodies with demo managers."""
+    for key in ("hmip", "cqc", "hmips"):
+        body = bodies[key]
+        places = [e for e in establishments if body in e.visiting_bodies.all()]
+        for _n in range(12):
+            start = today + dt.timedelta(days=rng.randint(-60, 240))
+            Visit.objects.create(
+                body=body,
+                establishment=rng.choice(places),
+                start=start,
+                end=start + dt.timedelta(days=rng.randint(0, 4)),
+                type=rng.choice(list(VisitType.values)),
+                status=VisitStatus.DONE if start < today else VisitStatus.PLANNED,
+            )
 
 
 def _load_accounts(bodies, people) -> list[DemoLogin]:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from armslength.compliance.models import Assessment
 from armslength.core import access
 from armslength.core.forms import scope_choices
 from armslength.core.views import (
@@ -16,8 +17,15 @@ from armslength.core.views import (
     ObjectHistoryView,
     ObjectListView,
 )
+from armslength.declarations.models import Affiliation
 from armslength.register import filters, forms, tables
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.screening.services import (
+    establishment_results,
+    findings_for_people,
+    person_results,
+    screen_register,
+)
 
 # --- bodies ---------------------------------------------------------------
 
@@ -100,6 +108,25 @@ class EstablishmentListView(EstablishmentMixin, ObjectListView):
 class EstablishmentDetailView(EstablishmentMixin, ObjectDetailView):
     template_name = "register/establishment_detail.html"
 
+    def get_extra_context(self, request, obj):
+        screening = screen_register()
+        if access.can_list(request.user, Person):
+            return {
+                "screening": establishment_results(screening, request.user, obj),
+                "can_see_people": True,
+                "policy_version": screening.version,
+            }
+        # The coordinator sees how many, never who (SPEC "Who sees what").
+        counts: dict[str, int] = {}
+        for result in screening.for_people(screening.ctx.facts):
+            if result.establishment == obj.key:
+                counts[result.verdict.code] = counts.get(result.verdict.code, 0) + 1
+        return {
+            "verdict_counts": counts,
+            "can_see_people": False,
+            "policy_version": screening.version,
+        }
+
 
 class EstablishmentEditView(EstablishmentMixin, ObjectEditView):
     form_class = forms.EstablishmentForm
@@ -136,6 +163,7 @@ class PersonDetailView(PersonMixin, ObjectDetailView):
     template_name = "register/person_detail.html"
 
     def get_extra_context(self, request, obj):
+        screening = screen_register()
         return {
             "secondments": obj.secondments.select_related(
                 "origin", "origin_establishment", "return_establishment"
@@ -143,6 +171,15 @@ class PersonDetailView(PersonMixin, ObjectDetailView):
             "training": obj.training_records.all(),
             # Special-category data is shown to the person themself only.
             "is_self": request.user.person_id == obj.pk,
+            "screening": person_results(screening, obj),
+            "policy_version": screening.version,
+            "findings": findings_for_people(screening, {obj.key}),
+            "declarations": obj.affiliations.select_related("establishment", "organisation"),
+            "can_declare": access.can_create(request.user, Affiliation),
+            "assessments": obj.assessments.prefetch_related("cleared_organisations"),
+            "supervisions": obj.supervisions.all(),
+            "acknowledgements": obj.acknowledgements.all(),
+            "can_add_records": access.can_create(request.user, Assessment),
         }
 
 

@@ -33,7 +33,10 @@ def test_manager_adds_a_secondee_and_another_body_cannot_see_them(
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Rowan Rivers")
-    expect(page.get_by_text("HMP Northbridge")).to_be_visible()
+    expect(page.get_by_role("cell", name="HMP Northbridge", exact=True)).to_be_visible()
+    # the engine already keeps them away from the place they came from (UK-14)
+    row = page.locator("#person-screening tbody tr", has_text="HMP Northbridge")
+    expect(row).to_contain_text("Seconded from HMP Northbridge")
     person = Person.objects.get(name="Rowan Rivers")
     assert person.secondments.count() == 1
 

@@ -1,0 +1,151 @@
+"""Declarations: people declare affiliations and ties; managers review them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters as filters
+import django_tables2 as tables
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from armslength.accounts.models import Role
+from armslength.core import access
+from armslength.core.views import ObjectEditView, record_views
+from armslength.declarations.forms import AffiliationForm, EndForm, ReviewForm
+from armslength.declarations.models import Affiliation, ReviewStatus
+from armslength.engine import codes
+from armslength.register.filters import SearchFilterSet
+from armslength.register.models import Person
+
+
+class AffiliationFilterSet(SearchFilterSet):
+    search_fields = ("person__name", "establishment__name", "organisation__name", "role")
+    kind = filters.ChoiceFilter(choices=codes.AFFILIATION_KINDS)
+    status = filters.ChoiceFilter(choices=ReviewStatus.choices, label="Review")
+
+    class Meta:
+        model = Affiliation
+        fields = ["q", "kind", "status"]
+
+
+class AffiliationTable(tables.Table):
+    person = tables.Column(linkify=True)
+    kind = tables.Column(linkify=True)
+    target = tables.Column(accessor="pk", verbose_name="With", orderable=False)
+
+    class Meta:
+        model = Affiliation
+        fields = ("person", "kind", "target", "start", "end", "status")
+
+    def render_target(self, record):
+        return str(record.target())
+
+    def value_target(self, record):
+        return str(record.target())
+
+
+class AffiliationEditView(ObjectEditView):
+    """A staff member declares for themself; a manager for the people of their body.
+
+    When the person changes a declaration it goes back for review.
+    """
+
+    def make_form(self, request, obj, data=None, files=None):
+        if request.user.role == Role.STAFF and data is not None:
+            obj.status = ReviewStatus.PENDING
+        form = super().make_form(request, obj, data, files)
+        if request.user.role == Role.STAFF:
+            form.fields["person"].queryset = Person.objects.filter(pk=request.user.person_id)
+            form.initial.setdefault("person", request.user.person_id)
+        return form
+
+
+def _declared_by(request, affiliation) -> None:
+    affiliation.declared_by = request.user
+    affiliation.declared_at = timezone.now()
+
+
+def _detail_context(request, declaration) -> dict:
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    return {
+        "can_review": request.user.role == Role.MANAGER
+        and access.can_write(request.user, declaration),
+        "review_form": ReviewForm(initial={"status": declaration.status}),
+        "end_form": EndForm(initial={"end": yesterday}),
+    }
+
+
+affiliation_views = record_views(
+    Affiliation,
+    namespace="declarations",
+    form_class=AffiliationForm,
+    table_class=AffiliationTable,
+    filterset_class=AffiliationFilterSet,
+    detail_template="declarations/affiliation_detail.html",
+    select_related=("person", "establishment", "organisation"),
+    initial_from_query=("person",),
+    prepare_new=_declared_by,
+    edit_base=AffiliationEditView,
+    detail_context=_detail_context,
+)
+
+
+class ReviewView(View):
+    """A manager's decision on a declaration: accepted, queried (with a question), corrected."""
+
+    def post(self, request, pk):
+        declaration = access.get_readable(request.user, Affiliation, pk)
+        if request.user.role != Role.MANAGER or not access.can_write(request.user, declaration):
+            raise PermissionDenied(_("Declarations are reviewed by the body's managers."))
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "declarations/affiliation_detail.html",
+                {
+                    "object": declaration,
+                    "review_form": form,
+                    "can_change": True,
+                    "model_name": "affiliation",
+                    "model_namespace": "declarations",
+                },
+                status=400,
+            )
+        declaration.status = form.cleaned_data["status"]
+        declaration.review_note = form.cleaned_data["note"]
+        declaration.reviewed_by = request.user
+        declaration.reviewed_at = timezone.now()
+        declaration.save()
+        messages.success(
+            request, _("Review recorded: %(s)s") % {"s": declaration.get_status_display()}
+        )
+        return HttpResponseRedirect(declaration.get_absolute_url())
+
+
+class EndView(View):
+    """End a declared tie or position on a date (a tie can be temporary)."""
+
+    def post(self, request, pk):
+        declaration = access.get_writable(request.user, Affiliation, pk)
+        form = EndForm(request.POST)
+        if form.is_valid():
+            end: dt.date = form.cleaned_data["end"]
+            if declaration.start and end < declaration.start:
+                messages.error(
+                    request,
+                    _("It cannot end before it started (%(d)s).")
+                    % {"d": declaration.start.isoformat()},
+                )
+            else:
+                declaration.end = end
+                declaration.save()
+                messages.success(request, _("Ended on %(d)s.") % {"d": end.isoformat()})
+        else:
+            messages.error(request, _("Give the date it ended."))
+        return HttpResponseRedirect(declaration.get_absolute_url())

@@ -1,0 +1,50 @@
+"""`armslength export --format dataset [--body B] --out FILE`."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.utils import timezone
+
+from armslength.engine.cli import write_atomically
+from armslength.register.models import Body, Person
+from armslength.screening.dataset_io import export_document
+
+
+def find_body(ref: str) -> Body:
+    """A body by id (key or number) or abbreviation, in any case."""
+    condition = Q(key__iexact=ref) | Q(abbreviation__iexact=ref)
+    if ref.isdigit():
+        condition |= Q(pk=int(ref))
+    body = Body.objects.filter(condition).first()
+    if body is None:
+        raise CommandError(f"--body: unknown body {ref!r}", returncode=2)
+    return body
+
+
+class Command(BaseCommand):
+    help = "Export the register (the dataset format carries everything the engine needs)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", default="dataset", choices=["dataset"])
+        parser.add_argument("--kind", help="(with csv/xlsx) which records")
+        parser.add_argument("--body", help="only this body's people (id or abbreviation)")
+        parser.add_argument("--as-of", help="the date screening asks about (default today)")
+        parser.add_argument("--out", required=True)
+
+    def handle(self, *args, format, kind, body, as_of, out, **options):
+        people = None
+        if body:
+            people = Person.objects.filter(body=find_body(body))
+        try:
+            day = timezone.datetime.fromisoformat(as_of).date() if as_of else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"--as-of: {as_of!r} is not an ISO date", returncode=2) from None
+        document = export_document(day, people=people)
+        write_atomically(out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+        self.stdout.write(
+            f"Exported {len(document['people'])} people, {len(document['establishments'])} "
+            f"establishments and {len(document['affiliations'])} declarations to {out}"
+        )

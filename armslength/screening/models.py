@@ -1,0 +1,52 @@
+"""Versions of the NPM's policy file. The newest is in force; older ones stay
+readable so that a past verdict can be re-explained under the policy it was made under."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from armslength.engine.policy import Policy, default_policy, default_policy_text, load_policy_text
+
+
+class PolicyVersion(models.Model):
+    text = models.TextField(_("policy file (YAML)"))
+    version = models.CharField(_("version"), max_length=40, db_index=True)
+    note = models.CharField(_("what changed and why"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("adopted at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adopted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+
+    def __str__(self) -> str:
+        return f"Policy {self.version} ({self.created_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("screening:policy_version", args=[self.pk])
+
+    def policy(self) -> Policy:
+        return load_policy_text(self.text)
+
+
+def current_policy() -> tuple[Policy, PolicyVersion | None]:
+    """The policy in force: the newest adopted version, or the shipped UK NPM policy."""
+    latest = PolicyVersion.objects.first()
+    if latest is None:
+        return default_policy(), None
+    return latest.policy(), latest
+
+
+def shipped_policy_text() -> str:
+    return default_policy_text()

@@ -1,0 +1,82 @@
+"""The conflict engine applied to the register, for the web app.
+
+One engine, no second copy: the register is turned into the same dataset
+document that `armslength export` writes and `armslength screen` reads, and
+screened by the same functions. Results are computed on request from the
+current records, so they follow every change to a person, secondment,
+declaration, assessment or establishment at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from armslength.core import access
+from armslength.engine.context import Context
+from armslength.engine.facts import Window
+from armslength.engine.findings import compute_findings
+from armslength.engine.rules import evaluate
+from armslength.engine.screening import policy_for, screen_all
+from armslength.engine.verdicts import Finding, Result, Verdict
+from armslength.register.models import Establishment, Person
+from armslength.screening.dataset_io import register_dataset
+from armslength.screening.models import PolicyVersion, current_policy
+
+
+@dataclass
+class RegisterScreening:
+    """The register's facts, indexed for the engine, under the policy in force."""
+
+    ctx: Context
+    policy_version: PolicyVersion | None
+
+    @property
+    def version(self) -> str:
+        return self.ctx.policy.version
+
+    def for_people(self, keys) -> list[Result]:
+        return screen_all(self.ctx, people=[k for k in keys if k in self.ctx.facts])
+
+    def for_pair(self, person_key: str, est_key: str, start: dt.date, end: dt.date) -> Result:
+        return evaluate(self.ctx, person_key, est_key, Window(start, end))
+
+    def findings(self) -> list[Finding]:
+        return compute_findings(self.ctx)
+
+
+def screen_register(as_of: dt.date | None = None) -> RegisterScreening:
+    policy, version = current_policy()
+    data = register_dataset(as_of or timezone.localdate())
+    return RegisterScreening(Context(data, policy_for(data, policy)), version)
+
+
+def person_results(screening: RegisterScreening, person: Person) -> list[tuple]:
+    """(establishment, result) for every establishment that is not clear for the person."""
+    results = screening.for_people([person.key])
+    ests = {
+        e.key: e for e in Establishment.objects.filter(key__in={r.establishment for r in results})
+    }
+    return [(ests[r.establishment], r) for r in results]
+
+
+def establishment_results(screening: RegisterScreening, user, est: Establishment) -> list[tuple]:
+    """(person, result) for the people the user may see who are not clear for `est`."""
+    people = {p.key: p for p in access.readable(user, Person).select_related("body")}
+    results = [r for r in screening.for_people(people) if r.establishment == est.key]
+    return [(people[r.person], r) for r in results]
+
+
+def findings_for_people(screening: RegisterScreening, keys: set[str]) -> list[Finding]:
+    return [f for f in screening.findings() if f.person in keys]
+
+
+VERDICT_LABELS = {
+    Verdict.BLOCK: "block",
+    Verdict.PREPARATION_ONLY: "preparation only",
+    Verdict.RESTRICTED: "restricted",
+    Verdict.DECLARED: "declared",
+    Verdict.CLEAR: "clear",
+}

@@ -1,0 +1,193 @@
+"""Screening pages: the body's screening matrix, the policy in force and its versions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from armslength.core import access
+from armslength.core.views import csv_response
+from armslength.engine import codes
+from armslength.engine.policy import FINDING_IDS, RULE_IDS, PolicyError, load_policy_text
+from armslength.register.models import Body, Establishment, Person
+from armslength.screening.models import PolicyVersion, current_policy, shipped_policy_text
+from armslength.screening.services import screen_register
+
+
+class ScreeningFilterForm(forms.Form):
+    body = forms.ModelChoiceField(
+        queryset=Body.objects.none(), required=False, label=gettext_lazy("Body")
+    )
+    verdict = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Verdict"),
+        choices=[
+            ("", gettext_lazy("Any not clear")),
+            *[(v, v.replace("_", " ")) for v in codes.VERDICTS if v != "clear"],
+        ],
+    )
+    rule = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Rule"),
+        choices=[("", gettext_lazy("Any"))] + [(r, r) for r in RULE_IDS],
+    )
+    type = forms.ChoiceField(required=False, label=gettext_lazy("Establishment type"))
+    q = forms.CharField(required=False, label=gettext_lazy("Person or establishment"))
+
+
+class ScreeningView(View):
+    """Every person of the body against every establishment: the pairs that are not clear."""
+
+    def get(self, request):
+        if not access.can_list(request.user, Person):
+            raise PermissionDenied(_("Screening shows people by name; your role sees counts."))
+        people = {p.key: p for p in access.readable(request.user, Person).select_related("body")}
+        form = ScreeningFilterForm(request.GET or None)
+        bodies = Body.objects.filter(pk__in={p.body_id for p in people.values()})
+        form.fields["body"].queryset = bodies
+        types = sorted(set(Establishment.objects.values_list("type", flat=True)))
+        form.fields["type"].choices = [("", _("Any"))] + [(t, t.replace("_", " ")) for t in types]
+        filters = form.cleaned_data if form.is_valid() else {}
+        screening = screen_register()
+        ests = {e.key: e for e in Establishment.objects.all()}
+        rows = []
+        for result in screening.for_people(people):
+            person, est = people[result.person], ests[result.establishment]
+            if not _matches(filters, person, est, result):
+                continue
+            rows.append((person, est, result))
+        if request.GET.get("export") == "csv":
+            return csv_response(
+                "screening.csv",
+                [
+                    "person",
+                    "person_key",
+                    "body",
+                    "establishment",
+                    "establishment_key",
+                    "type",
+                    "verdict",
+                    "rules",
+                    "reasons",
+                ],
+                (
+                    [
+                        p.name,
+                        p.key,
+                        p.body.abbreviation,
+                        e.name,
+                        e.key,
+                        e.type,
+                        r.verdict.code,
+                        " ".join(x.rule for x in r.reasons),
+                        " | ".join(f"{x.text} ({', '.join(x.cites)})" for x in r.reasons),
+                    ]
+                    for p, e, r in rows
+                ),
+            )
+        counts = {}
+        for _p, _e, r in rows:
+            counts[r.verdict.code] = counts.get(r.verdict.code, 0) + 1
+        return render(
+            request,
+            "screening/screening.html",
+            {
+                "form": form,
+                "rows": rows[:500],
+                "total": len(rows),
+                "counts": counts,
+                "policy_version": screening.version,
+            },
+        )
+
+
+def _matches(filters: dict, person, est, result) -> bool:
+    if filters.get("body") and person.body_id != filters["body"].pk:
+        return False
+    if filters.get("verdict") and result.verdict.code != filters["verdict"]:
+        return False
+    if filters.get("rule") and filters["rule"] not in {r.rule for r in result.reasons}:
+        return False
+    if filters.get("type") and est.type != filters["type"]:
+        return False
+    q = (filters.get("q") or "").strip().lower()
+    return not q or q in person.name.lower() or q in est.name.lower()
+
+
+class PolicyForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Policy file (YAML)"),
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
+    )
+    note = forms.CharField(label=gettext_lazy("What changed and why"), max_length=300)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        try:
+            self.policy = load_policy_text(text)
+        except PolicyError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return text
+
+
+class PolicyView(View):
+    """The policy in force, in plain words with citations: printable for a staff handbook (UK-8)."""
+
+    def get(self, request, pk=None):
+        if pk is None:
+            policy, version = current_policy()
+        else:
+            version = access.get_readable(request.user, PolicyVersion, pk)
+            policy = version.policy()
+        return render(
+            request,
+            "screening/policy.html",
+            {
+                "policy": policy,
+                "version": version,
+                "rules": [policy.rules[r] for r in RULE_IDS],
+                "findings": [policy.findings[f] for f in FINDING_IDS],
+                "versions": PolicyVersion.objects.select_related("created_by")[:50],
+                "is_current": pk is None or version == PolicyVersion.objects.first(),
+                "can_change": access.can_create(request.user, PolicyVersion),
+            },
+        )
+
+
+class PolicyEditView(View):
+    """Adopt a new policy version; a policy that weakens a UK-14 rule is refused."""
+
+    def check(self, request):
+        if not access.can_create(request.user, PolicyVersion):
+            raise PermissionDenied(_("Only the NPM coordinator changes the policy."))
+
+    def get(self, request):
+        self.check(request)
+        latest = PolicyVersion.objects.first()
+        form = PolicyForm(initial={"text": latest.text if latest else shipped_policy_text()})
+        return render(request, "screening/policy_form.html", {"form": form})
+
+    def post(self, request):
+        self.check(request)
+        form = PolicyForm(request.POST)
+        if not form.is_valid():
+            return render(request, "screening/policy_form.html", {"form": form}, status=400)
+        with transaction.atomic():
+            version = PolicyVersion.objects.create(
+                text=form.cleaned_data["text"],
+                version=form.policy.version,
+                note=form.cleaned_data["note"],
+                created_by=request.user,
+            )
+        messages.success(
+            request, _("Policy version %(v)s is now in force.") % {"v": version.version}
+        )
+        return HttpResponseRedirect(reverse("screening:policy"))

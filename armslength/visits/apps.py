@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "armslength.visits"
+    verbose_name = "Visits"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from armslength.visits.models import Override, Visit
+
+        auditlog.register(Visit, m2m_fields={"partner_bodies"})
+        auditlog.register(Override)
