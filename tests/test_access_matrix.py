@@ -95,6 +95,27 @@ MATRIX = {
         "alice_user": (403, 404, 403, 404, 404),
         "auditor": (200, 200, 403, 403, 403),
     },
+    "recruitmentrecord:sam_recruitment": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 404, 403, 404, 404),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "interferencereport:alice_report": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 200, 200, 200, 200),
+        "auditor": (200, 200, 403, 403, 403),
+    },
+    "declarationround:hmip_round": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (403, 404, 403, 404, 404),
+        "auditor": (200, 200, 403, 403, 403),
+    },
     "user:alice_user": {
         "coordinator": (200, 200, 200, 200, 200),
         "hmip_manager": (200, 200, 200, 200, 200),
@@ -118,13 +139,23 @@ NAMESPACES = {
     "supervision": "compliance",
     "acknowledgement": "compliance",
     "visit": "visits",
+    "recruitmentrecord": "compliance",
+    "interferencereport": "compliance",
+    "declarationround": "compliance",
 }
 
 
 @pytest.fixture
 def records(cast, today):
     """One record of each kind that hangs off a person or a body, for the matrix."""
-    from armslength.compliance.models import Acknowledgement, Assessment, Supervision
+    from armslength.compliance.models import (
+        Acknowledgement,
+        Assessment,
+        DeclarationRound,
+        InterferenceReport,
+        RecruitmentRecord,
+        Supervision,
+    )
     from armslength.declarations.models import Affiliation
     from armslength.visits.models import Visit
 
@@ -144,6 +175,13 @@ def records(cast, today):
         "sam_acknowledgement": Acknowledgement.objects.create(
             person=cast.sam, kind="independence", date=today
         ),
+        "sam_recruitment": RecruitmentRecord.objects.create(
+            person=cast.sam, secondment=cast.sam_secondment, post="Inspector"
+        ),
+        "alice_report": InterferenceReport.objects.create(
+            person=cast.alice, date=today, what="Obstruction at the gate"
+        ),
+        "hmip_round": DeclarationRound.objects.create(body=cast.hmip, name="Annual", due_on=today),
         "hmip_visit": Visit.objects.create(
             body=cast.hmip, establishment=cast.northbridge, start=today, end=today
         ),

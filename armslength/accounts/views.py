@@ -16,6 +16,7 @@ from django.views import View
 
 from armslength.accounts.forms import MyProfileForm, UserForm
 from armslength.accounts.models import Role, User
+from armslength.compliance.views import my_tasks
 from armslength.core import access
 from armslength.core.views import (
     ObjectDeleteView,
@@ -73,8 +74,9 @@ class HomeView(View):
             ).order_by("abbreviation")
         if user.role == Role.AUDITOR:
             context["recent"] = LogEntry.objects.select_related("actor", "content_type")[:10]
-        if user.role == Role.STAFF and user.person_id:
+        if user.person_id:
             context["me"] = user.person
+            context.update(my_tasks(user))
         return render(request, "accounts/home.html", context)
 
 
@@ -147,6 +149,8 @@ class UserEditView(UserMixin, ObjectEditView):
             form.fields["role"].choices = [(Role.STAFF, Role.STAFF.label)]
             form.fields["body"].queryset = Body.objects.filter(pk=request.user.body_id)
             form.fields["body"].required = True
+            if not obj.pk:
+                form.initial["body"] = request.user.body_id
         elif not access.can_list(request.user, Person):
             # The coordinator does not see people by name, so cannot link one.
             del form.fields["person"]

@@ -8,8 +8,15 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from armslength.compliance.models import Acknowledgement, Assessment, Supervision
+        from armslength.compliance import models
 
-        auditlog.register(Assessment, m2m_fields={"cleared_organisations"})
-        auditlog.register(Supervision)
-        auditlog.register(Acknowledgement)
+        auditlog.register(models.Assessment, m2m_fields={"cleared_organisations"})
+        # Supervision notes and interference reports are confidential: the trail
+        # records who changed them and when, not their words.
+        auditlog.register(models.Supervision, mask_fields=["notes"])
+        auditlog.register(models.Acknowledgement)
+        auditlog.register(models.AcknowledgementText)
+        auditlog.register(models.RecruitmentRecord)
+        auditlog.register(models.InterferenceReport, exclude_fields=["what", "by_whom", "action"])
+        auditlog.register(models.DeclarationRound)
+        auditlog.register(models.RoundResponse)

@@ -1,6 +1,14 @@
 import django_filters as filters
 
-from armslength.compliance.models import Acknowledgement, Assessment, Supervision
+from armslength.compliance.models import (
+    Acknowledgement,
+    AcknowledgementText,
+    Assessment,
+    DeclarationRound,
+    InterferenceReport,
+    RecruitmentRecord,
+    Supervision,
+)
 from armslength.engine import codes
 from armslength.register.filters import SearchFilterSet
 
@@ -27,4 +35,35 @@ class AcknowledgementFilterSet(SearchFilterSet):
 
     class Meta:
         model = Acknowledgement
+        fields = ["q", "kind"]
+
+
+class RecruitmentRecordFilterSet(SearchFilterSet):
+    search_fields = ("person__name", "post")
+
+    class Meta:
+        model = RecruitmentRecord
+        fields = ["q"]
+
+
+class InterferenceReportFilterSet(SearchFilterSet):
+    search_fields = ("person__name", "by_whom")
+
+    class Meta:
+        model = InterferenceReport
+        fields = ["q"]
+
+
+class DeclarationRoundFilterSet(SearchFilterSet):
+    class Meta:
+        model = DeclarationRound
+        fields = ["q", "closed"]
+
+
+class AcknowledgementTextFilterSet(SearchFilterSet):
+    search_fields = ("version", "text")
+    kind = filters.ChoiceFilter(choices=codes.ACKNOWLEDGEMENT_KINDS)
+
+    class Meta:
+        model = AcknowledgementText
         fields = ["q", "kind"]

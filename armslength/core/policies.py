@@ -1,12 +1,22 @@
 """The access policy of each record type (see `access.py` for what the fields mean)."""
 
 from armslength.accounts.models import Role, User
-from armslength.compliance.models import Acknowledgement, Assessment, Supervision
+from armslength.compliance.models import (
+    Acknowledgement,
+    AcknowledgementText,
+    Assessment,
+    DeclarationRound,
+    FindingRecord,
+    InterferenceReport,
+    RecruitmentRecord,
+    RoundResponse,
+    Supervision,
+)
 from armslength.core.access import ALL_ROLES, Policy, register
 from armslength.declarations.models import Affiliation
 from armslength.register import models as register_models
 from armslength.screening.models import PolicyVersion
-from armslength.visits.models import Override, Visit
+from armslength.visits.models import Override, Visit, VisitAlert
 
 C, M = Role.COORDINATOR, Role.MANAGER
 
@@ -49,3 +59,12 @@ register(Override, Policy(body="visit__body"))
 # The policy in force is everyone's to read (UK-8: into staff handbooks); the
 # coordinator adopts new versions.
 register(PolicyVersion, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C})))
+register(RecruitmentRecord, Policy(body="person__body", person="person"))
+# Staff record attempts to intimidate or hinder them; managers and auditors read.
+register(InterferenceReport, Policy(body="person__body", person="person", person_writes=True))
+register(DeclarationRound, Policy(body="body"))
+register(RoundResponse, Policy(body="person__body", person="person"))
+register(AcknowledgementText, Policy(body="body"))
+# The coordinator sees findings only as counts per body and rule (dashboard).
+register(FindingRecord, Policy(body="body", person="person", manager_writes=False))
+register(VisitAlert, Policy(body="visit__body", manager_writes=False))

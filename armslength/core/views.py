@@ -132,6 +132,9 @@ class ObjectEditView(ObjectMixin, View):
     def prepare_new(self, request, obj) -> None:
         """Fill in what a new record takes from its context (who declared it…)."""
 
+    def after_save(self, request, obj) -> None:
+        """Consequences of a saved change (alerts, derived facts), in the same transaction."""
+
     def get_initial(self, request) -> dict:
         return {}
 
@@ -157,6 +160,7 @@ class ObjectEditView(ObjectMixin, View):
             return self.render_form(request, form, obj)
         with transaction.atomic():
             saved = form.save()
+            self.after_save(request, saved)
         verb = _("Saved") if pk else _("Added")
         messages.success(request, f"{verb}: {saved}")
         return HttpResponseRedirect(self.success_url(saved))

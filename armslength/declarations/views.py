@@ -22,6 +22,7 @@ from armslength.declarations.models import Affiliation, ReviewStatus
 from armslength.engine import codes
 from armslength.register.filters import SearchFilterSet
 from armslength.register.models import Person
+from armslength.visits.services import visit_alerts_for_person
 
 
 class AffiliationFilterSet(SearchFilterSet):
@@ -64,6 +65,9 @@ class AffiliationEditView(ObjectEditView):
             form.fields["person"].queryset = Person.objects.filter(pk=request.user.person_id)
             form.initial.setdefault("person", request.user.person_id)
         return form
+
+    def after_save(self, request, obj) -> None:
+        visit_alerts_for_person(person=obj.person)
 
 
 def _declared_by(request, affiliation) -> None:

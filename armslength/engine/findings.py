@@ -76,7 +76,7 @@ def secondee_recruitment(ctx):
                         f"Secondment {s.period()} began after {start_of_policy} and lacks "
                         f"{', '.join(missing)}"
                     ),
-                    {},
+                    {"due": s.start.isoformat()},
                 )
 
 
@@ -85,7 +85,9 @@ def secondee_assessment(ctx):
     for facts in _npm_secondees(ctx):
         done = [a for a in facts.assessments if a.date <= day]
         if not done:
-            yield facts.person.id, facts.person.body, "No conflict-of-interest assessment", {}
+            starts = [s.start for s in facts.current_secondments(Window.day(day)) if s.start]
+            due = {"due": min(starts).isoformat()} if starts else {}
+            yield facts.person.id, facts.person.body, "No conflict-of-interest assessment", due
             continue
         latest = max(done, key=lambda a: a.date)
         due = ctx.review_due(latest)
@@ -110,11 +112,21 @@ def secondee_supervision(ctx):
         starts = [s.start for s in facts.current_secondments(window)]
         if starts and all(start is not None and start > since for start in starts):
             continue  # not yet due: seconded less than `supervision_days` ago
+        last = max(
+            (
+                s.date
+                for s in ctx.data.supervisions
+                if s.person == facts.person.id and s.date <= day
+            ),
+            default=None,
+        )
+        base = last or min((s for s in starts if s), default=None)
+        due = {"due": (base + dt.timedelta(days=every)).isoformat()} if base else {}
         yield (
             facts.person.id,
             facts.person.body,
             (f"No supervision recorded in the last {every} days"),
-            {},
+            due,
         )
 
 
@@ -125,11 +137,12 @@ def secondee_awareness(ctx):
     }
     for facts in _npm_secondees(ctx):
         if facts.person.id not in acknowledged:
+            starts = [s.start for s in facts.current_secondments(Window.day(day)) if s.start]
             yield (
                 facts.person.id,
                 facts.person.body,
                 ("Has not acknowledged the duty to act with real and perceived independence"),
-                {},
+                {"due": min(starts).isoformat()} if starts else {},
             )
 
 
@@ -285,7 +298,7 @@ def exit_confidentiality(ctx):
                 facts.person.id,
                 facts.person.body,
                 (f"Left on {left} without acknowledging continuing confidentiality"),
-                {},
+                {"due": left.isoformat()},
             )
 
 

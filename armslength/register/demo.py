@@ -275,7 +275,9 @@ def load_demo(*, seed: int = 1, today: dt.date) -> list[DemoLogin]:
     _load_declarations(rng, people, organisations, establishments, today)
     _load_safeguards(rng, people, today)
     _load_visits(rng, bodies, establishments, today)
-    return _load_accounts(bodies, people)
+    logins = _load_accounts(bodies, people)
+    _load_round(bodies["hmip"], today)
+    return logins
 
 
 def _load_bodies() -> dict[str, Body]:
@@ -519,6 +521,7 @@ def _load_safeguards(rng, people, today) -> None:
         if rng.random() < 0.8:
             done = max(secondment.start, today - dt.timedelta(days=rng.randint(20, 420)))
             assessment = Assessment.objects.create(
+                signed_off_at=dt.datetime.combine(done, dt.time(12), tzinfo=dt.UTC),
                 person=person,
                 date=done,
                 next_review=done + dt.timedelta(days=365),
@@ -554,6 +557,21 @@ def _load_visits(rng, bodies, establishments, today) -> None:
                 type=rng.choice(list(VisitType.values)),
                 status=VisitStatus.DONE if start < today else VisitStatus.PLANNED,
             )
+
+
+def _load_round(body, today) -> None:
+    """An annual declaration round at HMIP, most people having answered."""
+    from armslength.compliance.models import RoundResponse
+    from armslength.compliance.services import declaration_round_open
+
+    round_ = declaration_round_open(
+        body=body, name=f"Annual declarations {today.year}", due_on=today + dt.timedelta(days=10)
+    )
+    for n, response in enumerate(RoundResponse.objects.filter(round=round_).order_by("pk")):
+        if n % 5:
+            response.responded_at = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
+            response.nil_return = n % 3 == 0
+            response.save()
 
 
 def _load_accounts(bodies, people) -> list[DemoLogin]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from armslength.compliance.models import Acknowledgement, Assessment, Supervision
 from armslength.declarations.models import Affiliation
@@ -135,7 +136,10 @@ def export_document(as_of: dt.date, *, people=None, policy: dict | None = None) 
             "areas_considered": a.areas_considered,
             "restrictions": a.restrictions,
         }
-        for a in mine(Assessment.objects).select_related("person").order_by("person__key", "date")
+        # Only signed-off assessments count (UK-12): a draft clears nothing.
+        for a in mine(Assessment.objects.filter(signed_off_at__isnull=False))
+        .select_related("person")
+        .order_by("person__key", "date")
     ]
     doc["supervisions"] = [
         {"person": s.person.key, "date": _date(s.date), "supervisor": s.supervisor}
@@ -432,6 +436,9 @@ class _Importer:
                 next_review=_parse(r.get("next_review")),
                 areas_considered=r.get("areas_considered") or "",
                 restrictions=r.get("restrictions") or "",
+                # The dataset lists assessments that were carried out.
+                signed_off_at=timezone.now(),
+                signed_off_by=self.actor,
             )
             if self.save(a, f"assessments[{i}]", "assessments", True):
                 a.cleared_organisations.set(

@@ -8,7 +8,8 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from armslength.visits.models import Override, Visit
+        from armslength.visits.models import Override, Visit, VisitAlert
 
         auditlog.register(Visit, m2m_fields={"partner_bodies"})
         auditlog.register(Override)
+        auditlog.register(VisitAlert)

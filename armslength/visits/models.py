@@ -131,3 +131,29 @@ class Override(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"parent": f"visits.visit:{self.visit_id}"}
+
+
+class VisitAlert(models.Model):
+    """A new fact made someone not clear for an upcoming visit: its managers must look."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="visit_alerts"
+    )
+    verdict = models.CharField(_("verdict"), max_length=20)
+    text = models.TextField(_("why"))
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("visit alert")
+        verbose_name_plural = _("visit alerts")
+
+    def __str__(self) -> str:
+        return f"{self.person} is {self.verdict} for {self.visit}"
+
+    def get_absolute_url(self) -> str:
+        return self.visit.get_absolute_url()

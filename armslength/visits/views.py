@@ -85,7 +85,14 @@ def visit_screening(request, visit: Visit) -> dict:
     ]
     form = OverrideRequestForm()
     form.fields["person"].choices = overridable
+    visible = set(access.readable(request.user, Person).values_list("pk", flat=True))
+    alerts = [
+        a
+        for a in visit.alerts.filter(resolved_at__isnull=True).select_related("person")
+        if a.person_id in visible
+    ]
     return {
+        "alerts": alerts,
         "screening_rows": rows,
         "policy_version": screening.version,
         "override_form": form if overridable else None,
