@@ -3,7 +3,7 @@
 Every subcommand is a Django management command, so `armslength demo`,
 `armslength check --deploy` and `armslength migrate` all run through Django's
 own dispatcher with the project's settings already selected. Commands that
-need no database (`screen`) run straight from the pure packages: they start
+need no database (`screen`, `plan`) run straight from the pure packages: they start
 fast and need no configuration.
 """
 
@@ -15,13 +15,14 @@ import sys
 
 def _pure_commands():
     from armslength.engine.cli import screen_main
+    from armslength.planner.cli import plan_main
 
-    return {"screen": screen_main}
+    return {"screen": screen_main, "plan": plan_main}
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args and args[0] in ("screen",):
+    if args and args[0] in ("screen", "plan"):
         sys.exit(_pure_commands()[args[0]](args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "armslength.settings")
     from django.core.management import execute_from_command_line

@@ -1,0 +1,105 @@
+"""The greedy baseline (and warm start): visits by date, cheapest eligible people first."""
+
+from __future__ import annotations
+
+from armslength.planner.problem import Problem
+
+
+class Occupancy:
+    """What each person is already committed to: days, number of visits, visit days."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.days: list[set[int]] = [set() for _ in problem.people]
+        self.visits = [0] * len(problem.people)
+        self.visit_days = [0] * len(problem.people)
+
+    def fits(self, p: int, v: int) -> bool:
+        person, visit = self.problem.people[p], self.problem.visits[v]
+        if person.max_visits is not None and self.visits[p] + 1 > person.max_visits:
+            return False
+        if person.max_days is not None and self.visit_days[p] + visit.days > person.max_days:
+            return False
+        busy = self.days[p]
+        return not any(d in busy for d in range(visit.start, visit.end + 1))
+
+    def add(self, p: int, v: int) -> None:
+        visit = self.problem.visits[v]
+        self.days[p].update(range(visit.start, visit.end + 1))
+        self.visits[p] += 1
+        self.visit_days[p] += visit.days
+
+    def remove(self, p: int, v: int) -> None:
+        visit = self.problem.visits[v]
+        self.days[p].difference_update(range(visit.start, visit.end + 1))
+        self.visits[p] -= 1
+        self.visit_days[p] -= visit.days
+
+
+def greedy_team(
+    problem: Problem, v: int, pool: list[int], occupancy: Occupancy | None
+) -> list[tuple[int, str]] | None:
+    """A valid team for visit v from `pool`, picking cheapest first; None if it gets stuck."""
+    visit = problem.visits[v]
+    free = [p for p in pool if occupancy is None or occupancy.fits(p, v)]
+    free.sort(key=lambda p: (problem.cost(p, v), p))
+    team: list[int] = []
+    lead = None
+    if visit.needs_lead:
+        lead = next((p for p in free if problem.people[p].may_lead), None)
+        if lead is None:
+            return None
+        team.append(lead)
+    for tag, n in visit.requires:
+        have = sum(1 for p in team if tag in problem.people[p].expertise)
+        for p in free:
+            if have >= n:
+                break
+            if p not in team and tag in problem.people[p].expertise:
+                team.append(p)
+                have += 1
+    women = sum(1 for p in team if problem.people[p].gender == "female")
+    for p in free:
+        if women >= visit.min_women:
+            break
+        if p not in team and problem.people[p].gender == "female":
+            team.append(p)
+            women += 1
+    for p in free:
+        if len(team) >= visit.team_size:
+            break
+        if p not in team:
+            team.append(p)
+    if len(team) != visit.team_size or not _valid(problem, visit, team):
+        return None
+    return [(p, "lead" if p == lead else "member") for p in team]
+
+
+def _valid(problem: Problem, visit, team: list[int]) -> bool:
+    people = [problem.people[p] for p in team]
+    return (
+        all(sum(1 for p in people if tag in p.expertise) >= n for tag, n in visit.requires)
+        and sum(1 for p in people if p.gender == "female") >= visit.min_women
+    )
+
+
+def greedy_plan(
+    problem: Problem, pools: dict[int, list[int]] | None = None
+) -> dict[int, list[tuple[int, str]]]:
+    """Visits in date order, each given the cheapest valid team still free."""
+    occupancy = Occupancy(problem)
+    teams = {}
+    everyone = [p.index for p in problem.people]
+    for visit in sorted(problem.visits, key=lambda v: (v.start, v.end, v.index)):
+        pool = (
+            pools[visit.index]
+            if pools is not None
+            else [p for p in everyone if problem.eligible(p, visit.index)]
+        )
+        team = greedy_team(problem, visit.index, pool, occupancy)
+        if team is None:
+            continue
+        teams[visit.index] = team
+        for p, _role in team:
+            occupancy.add(p, visit.index)
+    return teams
