@@ -7,6 +7,7 @@ everyone's other commitments fixed.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         if self.report:
-            self.report(int(self.ObjectiveValue()), int(self.BestObjectiveBound()))
+            self.report(whole(self.ObjectiveValue()), floor_bound(self.BestObjectiveBound()))
         if self.cancelled and self.cancelled():
             self.StopSearch()
 
@@ -94,10 +95,10 @@ def solve_visits(
         # Visits overlap when their ranges share a day; a set of intervals that
         # pairwise overlap all contain the latest start, so one constraint per start day.
         spans = sorted((problem.visits[v].start, problem.visits[v].end, v) for v in mine)
-        for start, _end, _v in spans:
-            covering = [x[p, u] for a, b, u in spans if a <= start <= b]
-            if len(covering) > 1:
-                model.AddAtMostOne(covering)
+        cliques = {frozenset(u for a, b, u in spans if a <= start <= b) for start, _, _ in spans}
+        for clique in cliques:
+            if len(clique) > 1:
+                model.AddAtMostOne([x[p, u] for u in sorted(clique)])
         if person.max_visits is not None:
             model.Add(sum(x[p, v] for v in mine) <= person.max_visits - fixed.visits[p])
         if person.max_days is not None:
@@ -119,7 +120,7 @@ def solve_visits(
     solver.parameters.num_workers = max(1, workers)
     status = solver.Solve(model, _Progress(report, cancelled))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return SubResult(None, False, 0, int(solver.BestObjectiveBound()))
+        return SubResult(None, False, 0, floor_bound(solver.BestObjectiveBound()))
     teams: Teams = {}
     for v in visits:
         if solver.Value(y[v]):
@@ -131,6 +132,16 @@ def solve_visits(
     return SubResult(
         teams,
         status == cp_model.OPTIMAL,
-        int(solver.ObjectiveValue()),
-        int(solver.BestObjectiveBound()),
+        whole(solver.ObjectiveValue()),
+        floor_bound(solver.BestObjectiveBound()),
     )
+
+
+# CP-SAT reports integer objectives as floats (10002.999999999998): round the
+# objective, and round the bound up only by what the float error can hide.
+def whole(value: float) -> int:
+    return round(value)
+
+
+def floor_bound(value: float) -> int:
+    return math.ceil(value - 1e-6)
