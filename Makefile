@@ -17,8 +17,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@touch $(STAMP)
 
 ## run: migrate the SQLite database, load the demo data if empty, print the logins, serve
+## (with the background worker that runs planner jobs beside the web server)
 run: install
-	DEBUG=$${DEBUG:-1} $(BIN)/armslength demo $(ADDR)
+	@export DEBUG=$${DEBUG:-1}; \
+	$(BIN)/armslength migrate -v0 && \
+	{ $(BIN)/armslength db_worker >var/worker.log 2>&1 & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  echo "Background worker started (pid $$WORKER, log var/worker.log)"; \
+	  $(BIN)/armslength demo $(ADDR); }
 
 ## test: lint, migration check, and the whole suite (unit, integration, browser)
 test: install browser-deps lint

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "auditlog",
     "armslength.core",
     "armslength.accounts",
@@ -166,6 +168,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "armslength@localhost")
 # The address people reach the app at, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (planner runs) goes through Django's task framework with a
+# database queue: `armslength db_worker` runs the worker (`make run` starts one).
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -13,3 +13,5 @@ ALLOWED_HOSTS = ["*"]
 # Hashing passwords slowly is a production virtue and a test-suite vice.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Background tasks run at once, inside the request, so tests see their result.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -92,7 +92,7 @@ MATRIX = {
         "coordinator": (403, 404, 403, 404, 404),
         "hmip_manager": (200, 200, 200, 200, 200),
         "cqc_manager": (200, 404, 200, 404, 404),
-        "alice_user": (403, 404, 403, 404, 404),
+        "alice_user": (200, 404, 403, 404, 404),  # sees only visits she is on
         "auditor": (200, 200, 403, 403, 403),
     },
     "recruitmentrecord:sam_recruitment": {

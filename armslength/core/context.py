@@ -21,15 +21,19 @@ def navigation(request) -> dict:
         items.append((_("Screening"), reverse("screening:screening")))
         items.append((_("Compliance"), reverse("compliance:dashboard")))
         items.append((_("Visits"), reverse("visits:visit_list")))
+        items.append((_("Calendar"), reverse("visits:calendar")))
     if role == Role.STAFF and user.person_id:
         items.append((_("My profile"), reverse("accounts:my_profile")))
         items.append((_("My declarations"), reverse("declarations:affiliation_list")))
         items.append((_("Report interference"), reverse("compliance:interferencereport_list")))
+        items.append((_("My visits"), reverse("visits:schedule", args=[user.person_id])))
     items += [
         (_("Establishments"), reverse("register:establishment_list")),
         (_("Organisations"), reverse("register:organisation_list")),
         (_("Bodies"), reverse("register:body_list")),
     ]
+    if role == Role.MANAGER:
+        items.append((_("Plan teams"), reverse("visits:planning")))
     if role == Role.COORDINATOR:
         items.append((_("Compliance"), reverse("compliance:dashboard")))
     items.append((_("Policy"), reverse("screening:policy")))

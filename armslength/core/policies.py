@@ -16,7 +16,14 @@ from armslength.core.access import ALL_ROLES, Policy, register
 from armslength.declarations.models import Affiliation
 from armslength.register import models as register_models
 from armslength.screening.models import PolicyVersion
-from armslength.visits.models import Override, Visit, VisitAlert
+from armslength.visits.models import (
+    Assignment,
+    Override,
+    PlanningRun,
+    Unavailability,
+    Visit,
+    VisitAlert,
+)
 
 C, M = Role.COORDINATOR, Role.MANAGER
 
@@ -54,7 +61,7 @@ register(Supervision, Policy(body="person__body", person="person"))
 register(Acknowledgement, Policy(body="person__body", person="person"))
 # A joint visit is visible to the managers of every body taking part; the lead
 # body's managers change it.
-register(Visit, Policy(body="body", read_also=("partner_bodies",)))
+register(Visit, Policy(body="body", read_also=("partner_bodies",), person="assignments__person"))
 register(Override, Policy(body="visit__body"))
 # The policy in force is everyone's to read (UK-8: into staff handbooks); the
 # coordinator adopts new versions.
@@ -68,3 +75,6 @@ register(AcknowledgementText, Policy(body="body"))
 # The coordinator sees findings only as counts per body and rule (dashboard).
 register(FindingRecord, Policy(body="body", person="person", manager_writes=False))
 register(VisitAlert, Policy(body="visit__body", manager_writes=False))
+register(Assignment, Policy(body="visit__body", person="person"))
+register(Unavailability, Policy(body="person__body", person="person"))
+register(PlanningRun, Policy(body="body"))

@@ -103,3 +103,78 @@ def greedy_plan(
         for p, _role in team:
             occupancy.add(p, visit.index)
     return teams
+
+
+def greedy_plan_all(problem: Problem) -> dict[int, list[tuple[int, str]]]:
+    """The baseline over everyone: visits by date, cheapest eligible people first.
+
+    Scans people lazily in order of base cost (travel and secondee, the same for
+    everyone of a region group) and stops as soon as the cheapest team can be
+    picked, so a national programme does not check every person for every visit.
+    """
+    from armslength.planner.candidates import base_cost
+
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for person in problem.people:
+        groups.setdefault((person.region, person.is_secondee), []).append(person.index)
+    order_by_region: dict[str, list[list[int]]] = {}
+    occupancy = Occupancy(problem)
+    teams = {}
+    extra = max(problem.weights["declared"], problem.weights["restricted"])
+    for visit in sorted(problem.visits, key=lambda v: (v.start, v.end, v.index)):
+        order = order_by_region.get(visit.region)
+        if order is None:
+            order = [
+                members
+                for _cost, members in sorted(
+                    (
+                        (base_cost(problem, members[0], visit.index), members)
+                        for members in groups.values()
+                    ),
+                    key=lambda item: item[0],
+                )
+            ]
+            order_by_region[visit.region] = order
+        pool = _lazy_pool(problem, visit, order, occupancy, extra)
+        team = greedy_team(problem, visit.index, pool, occupancy)
+        if team is None:
+            continue
+        teams[visit.index] = team
+        for p, _role in team:
+            occupancy.add(p, visit.index)
+    return teams
+
+
+def _lazy_pool(problem: Problem, visit, order, occupancy: Occupancy, extra: int) -> list[int]:
+    """Free eligible people, cheapest first, until every part of a team is covered."""
+    from armslength.planner.candidates import base_cost
+
+    need_tags = dict(visit.requires)
+    need_women, need_lead = visit.min_women, visit.needs_lead
+    pool: list[int] = []
+    cutoff = None
+    for members in order:
+        cost = base_cost(problem, members[0], visit.index)
+        if cutoff is not None and cost > cutoff:
+            break
+        for p in members:
+            if not problem.eligible(p, visit.index) or not occupancy.fits(p, visit.index):
+                continue
+            person = problem.people[p]
+            pool.append(p)
+            for tag in person.expertise:
+                if tag in need_tags:
+                    need_tags[tag] -= 1
+            need_women -= person.gender == "female"
+            need_lead = need_lead and not person.may_lead
+        covered = (
+            len(pool) >= visit.team_size
+            and need_women <= 0
+            and not need_lead
+            and all(n <= 0 for n in need_tags.values())
+        )
+        if covered and cutoff is None:
+            # Someone a little dearer by base cost may be cheaper once conflicts
+            # are counted; look that far and no further.
+            cutoff = cost + extra
+    return pool

@@ -16,7 +16,7 @@ from armslength.planner.problem import Problem
 
 #: problems up to this many person-visit pairs are solved as one exact model
 EXACT_PAIRS = 60_000
-WINDOW = 60  # visits re-optimised together in one neighbourhood
+WINDOW = 40  # visits re-optimised together in one neighbourhood
 
 Progress = Callable[[int, int, float], None]  # objective, bound, fraction of time used
 
@@ -30,17 +30,21 @@ def make_plan(
     cancelled: Callable[[], bool] | None = None,
 ) -> Plan:
     started = time.monotonic()
+    # Leave time to explain and write the plan within the caller's limit.
+    time_limit = max(0.5, time_limit - min(2.0, 0.03 * time_limit))
     workers = workers or min(8, os.cpu_count() or 1)
     pairs = len(problem.people) * len(problem.visits)
     exact = pairs <= EXACT_PAIRS
-    cands = build_candidates(problem, limit=None if exact else 1)
+    # Large problems keep, per visit, the cheapest people and then some: at 80 % of
+    # capacity most people are needed somewhere, and the search needs room to move them.
+    cands = build_candidates(problem, extra=150, limit=None if exact else 1)
     hopeless = _hopeless(problem, cands, workers)
     bound = sum(
         problem.weights["unplanned"] if v in hopeless else cands.cheapest_team[v]
         for v in range(len(problem.visits))
     )
     pools = {v: ([] if v in hopeless else ps) for v, ps in cands.by_visit.items()}
-    teams = greedy_plan(problem, pools)
+    teams = _repair(problem, greedy_plan(problem, pools), hopeless)
     objective = objective_of(problem, teams)
 
     def elapsed() -> float:
@@ -79,6 +83,7 @@ def make_plan(
             workers,
             lambda obj: report(obj, bound),
             cancelled,
+            hopeless,
         )
         optimal = objective == bound
     plan = Plan(
@@ -116,51 +121,104 @@ def _search(
     workers: int,
     report,
     cancelled,
+    hopeless: set[int],
 ) -> tuple[Teams, int]:
-    """Re-optimise windows of consecutive visits with everything else fixed, until time is up."""
-    order = sorted(
+    """Large-neighbourhood search: re-optimise a window of visits with the rest fixed.
+
+    Windows first go where a visit is still unplanned (the visits around it in
+    time, whose people could be moved), then sweep the year by date to cut
+    costs; each window keeps its result only if it is better.
+    """
+    by_date = sorted(
         range(len(problem.visits)),
         key=lambda v: (problem.visits[v].start, problem.visits[v].end, v),
     )
-    size = min(WINDOW, len(order))
-    offset = 0
-    quiet_passes = 0
-    while quiet_passes < 2:
-        improved = False
-        for first in range(offset, len(order), max(1, size // 2)):
-            left = time_limit - (time.monotonic() - started)
-            if left <= 0.2 or (cancelled and cancelled()):
-                return teams, objective
-            window = order[first : first + size]
-            fixed = Occupancy(problem)
-            for v, team in teams.items():
-                if v not in window:
-                    for p, _role in team:
-                        fixed.add(p, v)
-            before = objective_of(
-                problem, {v: teams[v] for v in window if v in teams}
-            ) - problem.weights["unplanned"] * (len(problem.visits) - len(window))
-            result = solve_visits(
-                problem,
-                window,
-                pools,
-                fixed,
-                teams,
-                time_limit=min(left, 2.0),
-                workers=workers,
-                cancelled=cancelled,
-            )
-            if result.teams is None or result.objective >= before:
-                continue
-            for v in window:
-                teams.pop(v, None)
-            teams.update(result.teams)
-            objective = objective_of(problem, teams)
-            improved = True
-            report(objective)
-        quiet_passes = 0 if improved else quiet_passes + 1
-        offset = (offset + size // 3) % max(1, size)
+    position = {v: i for i, v in enumerate(by_date)}
+    tried: dict[int, int] = {}
+    sweep = 0
+    quiet = 0
+
+    def left() -> float:
+        return time_limit - (time.monotonic() - started)
+
+    while left() > 0.3 and not (cancelled and cancelled()) and quiet < 3:
+        open_visits = [v for v in by_date if v not in teams and v not in hopeless]
+        open_visits.sort(key=lambda v: tried.get(v, 0))
+        window_pools = pools
+        if open_visits and tried.get(open_visits[0], 0) < 3:
+            target = open_visits[0]
+            tried[target] = tried.get(target, 0) + 1
+            window = _around(by_date, position[target], WINDOW * tried[target] // 2 + WINDOW // 2)
+            # The unplanned visit may take anyone eligible, not only its cheapest.
+            window_pools = {**pools, target: everyone_eligible(problem, target)}
+        else:
+            window = by_date[sweep : sweep + WINDOW]
+            sweep = sweep + WINDOW // 2 if sweep + WINDOW < len(by_date) else 0
+            if sweep == 0:
+                quiet += 1
+        fixed = Occupancy(problem)
+        chosen = set(window)
+        for v, team in teams.items():
+            if v not in chosen:
+                for p, _role in team:
+                    fixed.add(p, v)
+        before = _window_cost(problem, teams, window)
+        result = solve_visits(
+            problem,
+            window,
+            window_pools,
+            fixed,
+            teams,
+            time_limit=min(left(), 3.0),
+            workers=workers,
+            cancelled=cancelled,
+        )
+        if result.teams is None or result.objective >= before:
+            continue
+        quiet = 0
+        for v in window:
+            teams.pop(v, None)
+        teams.update(result.teams)
+        objective = objective_of(problem, teams)
+        report(objective)
     return teams, objective
+
+
+def everyone_eligible(problem: Problem, v: int) -> list[int]:
+    return [p for p in range(len(problem.people)) if problem.eligible(p, v)]
+
+
+def _repair(problem: Problem, teams: Teams, hopeless: set[int]) -> Teams:
+    """After the greedy pass: give each still-unplanned visit a team from anyone free."""
+    occupancy = Occupancy(problem)
+    for v, team in teams.items():
+        for p, _role in team:
+            occupancy.add(p, v)
+    for visit in problem.visits:
+        if visit.index in teams or visit.index in hopeless:
+            continue
+        team = greedy_team(problem, visit.index, everyone_eligible(problem, visit.index), occupancy)
+        if team is not None:
+            teams[visit.index] = team
+            for p, _role in team:
+                occupancy.add(p, visit.index)
+    return teams
+
+
+def _around(by_date: list[int], middle: int, size: int) -> list[int]:
+    first = max(0, min(middle - size // 2, len(by_date) - size))
+    return by_date[first : first + size]
+
+
+def _window_cost(problem, teams: Teams, window: list[int]) -> int:
+    cost = 0
+    for v in window:
+        team = teams.get(v)
+        if team is None:
+            cost += problem.weights["unplanned"]
+        else:
+            cost += sum(problem.cost(p, v) for p, _role in team)
+    return cost
 
 
 def explain_unplanned(

@@ -19,7 +19,7 @@ from armslength.accounts.models import Role, User
 from armslength.compliance.models import Acknowledgement, Assessment, Supervision
 from armslength.declarations.models import Affiliation, ReviewStatus
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
-from armslength.visits.models import Visit, VisitStatus, VisitType
+from armslength.visits.models import Unavailability, Visit, VisitStatus, VisitType
 
 DEMO_PASSWORD = "armslength-demo"
 
@@ -389,12 +389,22 @@ def _make_person(rng, body, origins, establishments, today) -> Person:
     )
     if not person.full_time_npm:
         person.npm_share = rng.choice(["0.40", "0.50", "0.60", "0.80"])
+    person.max_visits = rng.choice([10, 12, 15, 20])
+    person.max_days = rng.choice([30, 40, 50])
     if category == "member":
         person.term_start = joined
         person.term_end = joined + dt.timedelta(days=365 * rng.choice([3, 4, 5]))
         person.term_appointing_process = "Public appointment by open competition"
         person.term_renewable = rng.random() < 0.6
     person.save()
+    if rng.random() < 0.5:
+        leave = today + dt.timedelta(days=rng.randint(0, 300))
+        Unavailability.objects.create(
+            person=person,
+            start=leave,
+            end=leave + dt.timedelta(days=rng.randint(3, 12)),
+            reason=rng.choice(["Annual leave", "Training"]),
+        )
     if category == "secondee":
         _make_secondment(rng, person, origins, establishments, today)
     return person
@@ -549,6 +559,11 @@ def _load_visits(rng, bodies, establishments, today) -> None:
         places = [e for e in establishments if body in e.visiting_bodies.all()]
         for _n in range(12):
             start = today + dt.timedelta(days=rng.randint(-60, 240))
+            requires = {}
+            if rng.random() < 0.4:
+                requires["legal"] = 1
+            if rng.random() < 0.4:
+                requires["medical"] = 1
             Visit.objects.create(
                 body=body,
                 establishment=rng.choice(places),
@@ -556,6 +571,10 @@ def _load_visits(rng, bodies, establishments, today) -> None:
                 end=start + dt.timedelta(days=rng.randint(0, 4)),
                 type=rng.choice(list(VisitType.values)),
                 status=VisitStatus.DONE if start < today else VisitStatus.PLANNED,
+                team_size=rng.choice([2, 3, 3, 4]),
+                requires=requires,
+                min_women=rng.choice([0, 0, 1]),
+                needs_lead=rng.random() < 0.7,
             )
 
 

@@ -94,6 +94,8 @@ class PersonForm(forms.ModelForm):
             "term_end",
             "term_appointing_process",
             "term_renewable",
+            "max_visits",
+            "max_days",
             "key",
         ]
         widgets = {

@@ -224,6 +224,13 @@ class Person(KeyedModel):
     term_end = models.DateField(_("term of office ends"), null=True, blank=True)
     term_appointing_process = models.CharField(_("appointing process"), max_length=200, blank=True)
     term_renewable = models.BooleanField(_("term renewable"), null=True, blank=True)
+    # Workload limits for visit planning (UK-13: assign work so nobody is over-committed).
+    max_visits = models.PositiveSmallIntegerField(
+        _("most visits a year"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    max_days = models.PositiveSmallIntegerField(
+        _("most visit days a year"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
 
     class Meta:
         ordering = ["name"]

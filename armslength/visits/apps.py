@@ -8,8 +8,18 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from armslength.visits.models import Override, Visit, VisitAlert
+        from armslength.visits.models import (
+            Assignment,
+            Override,
+            PlanningRun,
+            Unavailability,
+            Visit,
+            VisitAlert,
+        )
 
         auditlog.register(Visit, m2m_fields={"partner_bodies"})
         auditlog.register(Override)
         auditlog.register(VisitAlert)
+        auditlog.register(Assignment)
+        auditlog.register(Unavailability)
+        auditlog.register(PlanningRun, include_fields=["status", "cancel_requested"])

@@ -8,7 +8,19 @@ from armslength.visits.models import Visit
 class VisitForm(forms.ModelForm):
     class Meta:
         model = Visit
-        fields = ["establishment", "body", "partner_bodies", "start", "end", "type", "status"]
+        fields = [
+            "establishment",
+            "body",
+            "partner_bodies",
+            "start",
+            "end",
+            "type",
+            "status",
+            "team_size",
+            "requires",
+            "min_women",
+            "needs_lead",
+        ]
         widgets = {
             "start": DateInput(),
             "end": DateInput(),
@@ -22,3 +34,29 @@ class OverrideRequestForm(forms.Form):
         label=_("Downgrade to"), choices=[("declared", _("declared")), ("clear", _("clear"))]
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignmentForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=None, label=_("Person"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            ("member", _("Member")),
+            ("lead", _("Lead")),
+            ("preparation", _("Preparation only")),
+        ],
+    )
+
+
+class PlanningForm(forms.Form):
+    start = forms.DateField(label=_("Visits from"), widget=DateInput())
+    end = forms.DateField(label=_("until"), widget=DateInput())
+    time_limit = forms.IntegerField(
+        label=_("Time limit (seconds)"), min_value=2, max_value=600, initial=15
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The end is before the start."))
+        return cleaned

@@ -50,6 +50,15 @@ class Visit(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
+    team_size = models.PositiveSmallIntegerField(_("team size"), default=3)
+    requires = models.JSONField(
+        _("required expertise"),
+        default=dict,
+        blank=True,
+        help_text=_('How many of each, e.g. {"medical": 1, "legal": 1}.'),
+    )
+    min_women = models.PositiveSmallIntegerField(_("at least this many women"), default=0)
+    needs_lead = models.BooleanField(_("needs a lead"), default=True)
 
     class Meta:
         ordering = ["-start"]
@@ -157,3 +166,127 @@ class VisitAlert(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.visit.get_absolute_url()
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    MEMBER = "member", _("Member")
+    PREPARATION = "preparation", _("Preparation only")
+
+
+class Assignment(models.Model):
+    """A person on a visit's team, with the verdict the engine gave when they were added."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    verdict = models.CharField(_("verdict when added"), max_length=20, default="clear")
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    policy_version = models.CharField(_("policy version"), max_length=40, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(
+        _("accepted, confirming no undeclared interest"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["visit__start", "role", "person__name"]
+        unique_together = [("visit", "person")]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()} — {self.visit}"
+
+    def get_absolute_url(self) -> str:
+        return self.visit.get_absolute_url()
+
+    def get_additional_data(self) -> dict:
+        return {"parent": f"visits.visit:{self.visit_id}"}
+
+
+class Unavailability(models.Model):
+    """Leave, training or other days a person cannot go on visits."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="unavailability"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("unavailability")
+        verbose_name_plural = _("unavailability")
+
+    def __str__(self) -> str:
+        return f"{self.person} unavailable {self.start.isoformat()} to {self.end.isoformat()}"
+
+    def get_absolute_url(self) -> str:
+        return self.person.get_absolute_url()
+
+    def get_additional_data(self) -> dict:
+        return {"parent": f"register.person:{self.person_id}"}
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end date is before the start date.")})
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+class PlanningRun(models.Model):
+    """One run of the team planner for a body's visits in a period, and its proposal."""
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="planning_runs"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    time_limit = models.PositiveSmallIntegerField(_("time limit (seconds)"), default=20)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    objective = models.BigIntegerField(_("best objective"), null=True, blank=True)
+    bound = models.BigIntegerField(_("proved bound"), null=True, blank=True)
+    progress = models.FloatField(_("progress"), default=0)
+    cancel_requested = models.BooleanField(default=False)
+    problem = models.JSONField(default=dict)
+    plan = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    policy_version = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("planning run")
+        verbose_name_plural = _("planning runs")
+
+    def __str__(self) -> str:
+        return f"Plan for {self.body.abbreviation}, {self.start} to {self.end}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:planning_run", args=[self.pk])

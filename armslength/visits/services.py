@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from armslength.accounts.models import Role, User
+from armslength.accounts.models import Role as UserRole
+from armslength.accounts.models import User
 from armslength.engine.verdicts import Verdict
 from armslength.register.models import Person
 from armslength.screening.services import screen_register
-from armslength.visits.models import Visit, VisitAlert, VisitStatus
+from armslength.visits.models import (
+    Assignment,
+    Role,
+    Unavailability,
+    Visit,
+    VisitAlert,
+    VisitStatus,
+)
 
 
 def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
@@ -47,7 +60,7 @@ def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
             visit=visit, person=person, verdict=result.verdict.code, text=text
         )
         raised.append(alert)
-        managers = User.objects.filter(role=Role.MANAGER, body=visit.body_id, is_active=True)
+        managers = User.objects.filter(role=UserRole.MANAGER, body=visit.body_id, is_active=True)
         addresses = [m.email for m in managers if m.email]
         if addresses:
             send_mail(
@@ -62,3 +75,297 @@ def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
                 recipient_list=addresses,
             )
     return raised
+
+
+# --- assignments -----------------------------------------------------------------------
+
+ALLOWED_ROLES = {
+    Verdict.BLOCK: (),
+    Verdict.PREPARATION_ONLY: (Role.PREPARATION,),
+}
+
+
+class AssignmentRefused(Exception):
+    """The engine (or the team's rules) refuses this assignment; the message says why."""
+
+
+@dataclass
+class AssignmentCheck:
+    person: Person
+    verdict: Verdict
+    reasons: list
+    policy_version: str
+    allowed_roles: tuple[str, ...]
+    refusal: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def restriction(self) -> list[str]:
+        return [r.text for r in self.reasons if r.verdict == Verdict.RESTRICTED]
+
+
+def assignment_check(*, visit: Visit, person: Person, screening=None) -> AssignmentCheck:
+    """What the conflict engine says about this person on this visit's dates."""
+    screening = screening or screen_register()
+    result = screening.for_pair(person.key, visit.establishment.key, visit.start, visit.end)
+    allowed = ALLOWED_ROLES.get(result.verdict, (Role.LEAD, Role.MEMBER, Role.PREPARATION))
+    refusal = ""
+    if result.verdict == Verdict.BLOCK:
+        refusal = "; ".join(
+            f"{r.text} ({', '.join(r.cites)})" for r in result.reasons if r.verdict == Verdict.BLOCK
+        )
+    return AssignmentCheck(
+        person, result.verdict, list(result.reasons), screening.version, tuple(allowed), refusal
+    )
+
+
+def assignment_add(
+    *, visit: Visit, person: Person, role: str, user=None, screening=None
+) -> Assignment:
+    """Add someone to a team, as the engine allows; a refusal is audited and raised."""
+    check = assignment_check(visit=visit, person=person, screening=screening)
+    if role not in check.allowed_roles:
+        if check.verdict == Verdict.BLOCK:
+            message = f"{person.name} may not be involved in this visit: {check.refusal}"
+        elif check.verdict == Verdict.PREPARATION_ONLY:
+            reasons = "; ".join(
+                f"{r.text} ({', '.join(r.cites)})"
+                for r in check.reasons
+                if r.verdict == Verdict.PREPARATION_ONLY
+            )
+            message = f"{person.name} may only help prepare this visit, not take part: {reasons}"
+        else:
+            message = f"{person.name} cannot take the role {role}."
+        _refuse(visit, person, role, user, check, message)
+    if role == Role.LEAD and (
+        person.category == "secondee" or person.current_secondments(visit.start)
+    ):
+        _refuse(
+            visit,
+            person,
+            role,
+            user,
+            check,
+            f"{person.name} is seconded: leadership is "
+            "never held by seconded staff (APT: seconded officials).",
+        )
+    try:
+        with transaction.atomic():
+            return _save_assignment(visit, person, role, user, check)
+    except AssignmentRefused as exc:
+        _refuse(visit, person, role, user, check, str(exc))
+        raise  # unreachable: _refuse raises
+
+
+def _save_assignment(visit, person, role, user, check) -> Assignment:
+    # Lock the person's row so that two managers cannot book them onto
+    # overlapping visits at the same moment.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if (
+        role == Role.LEAD
+        and visit.assignments.filter(role=Role.LEAD).exclude(person=person).exists()
+    ):
+        raise AssignmentRefused("This visit already has a lead.")
+    if role != Role.PREPARATION:
+        clash = (
+            Assignment.objects.filter(
+                person=person,
+                visit__start__lte=visit.end,
+                visit__end__gte=visit.start,
+            )
+            .exclude(visit=visit)
+            .exclude(role=Role.PREPARATION)
+            .exclude(visit__status="cancelled")
+            .select_related("visit")
+            .first()
+        )
+        if clash:
+            raise AssignmentRefused(f"{person.name} is already on {clash.visit} on those dates.")
+    assignment, _created = Assignment.objects.update_or_create(
+        visit=visit,
+        person=person,
+        defaults={
+            "role": role,
+            "verdict": check.verdict.code,
+            "reasons": [r.as_json() for r in check.reasons],
+            "policy_version": check.policy_version,
+            "added_by": user,
+        },
+    )
+    return assignment
+
+
+def _refuse(visit, person, role, user, check, message: str):
+    """Record the refused attempt on the visit's audit trail (SPEC 8), then refuse."""
+    LogEntry.objects.log_create(
+        visit,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=user,
+        changes={"refused assignment": [person.name, message]},
+        additional_data={
+            "refused": {
+                "person": person.key,
+                "role": role,
+                "verdict": check.verdict.code,
+                "reason": message,
+            }
+        },
+    )
+    raise AssignmentRefused(message)
+
+
+def team_warnings(visit: Visit) -> list[str]:
+    """What is still wrong or worth knowing about the team as it stands."""
+    warnings = []
+    team = list(visit.assignments.select_related("person"))
+    on_visit = [a for a in team if a.role != Role.PREPARATION]
+    people = [a.person for a in on_visit]
+    if len(on_visit) < visit.team_size:
+        warnings.append(f"{len(on_visit)} of {visit.team_size} team members so far.")
+    for tag, n in (visit.requires or {}).items():
+        have = sum(1 for p in people if tag in p.expertise)
+        if have < n:
+            warnings.append(f"Needs {n} with {tag} expertise; has {have}.")
+    women = sum(1 for p in people if p.gender == "female")
+    if women < visit.min_women:
+        warnings.append(f"Needs at least {visit.min_women} women; has {women}.")
+    if visit.needs_lead and not any(a.role == Role.LEAD for a in on_visit):
+        warnings.append("No lead yet.")
+    year_start = dt.date(visit.start.year, 1, 1)
+    year_end = dt.date(visit.start.year, 12, 31)
+    for a in on_visit:
+        p = a.person
+        if Unavailability.objects.filter(
+            person=p, start__lte=visit.end, end__gte=visit.start
+        ).exists():
+            warnings.append(f"{p.name} is unavailable on some of these days.")
+        clash = (
+            Assignment.objects.filter(
+                person=p, visit__start__lte=visit.end, visit__end__gte=visit.start
+            )
+            .exclude(visit=visit)
+            .exclude(role=Role.PREPARATION)
+            .first()
+        )
+        if clash:
+            warnings.append(f"{p.name} is also on {clash.visit}.")
+        mine = (
+            Assignment.objects.filter(
+                person=p, visit__start__gte=year_start, visit__start__lte=year_end
+            )
+            .exclude(role=Role.PREPARATION)
+            .select_related("visit")
+        )
+        if p.max_visits is not None and mine.count() > p.max_visits:
+            warnings.append(f"{p.name} is over their limit of {p.max_visits} visits a year.")
+        days = sum((m.visit.end - m.visit.start).days + 1 for m in mine)
+        if p.max_days is not None and days > p.max_days:
+            warnings.append(f"{p.name} is over their limit of {p.max_days} visit days a year.")
+    return warnings
+
+
+# --- the planner in the web app ------------------------------------------------------------
+
+
+def planning_problem(*, body, start: dt.date, end: dt.date) -> dict:
+    """The body's planned visits in the period and its people, as a planner problem."""
+    screening = screen_register()
+    visits = list(
+        Visit.objects.filter(
+            body=body, status=VisitStatus.PLANNED, start__gte=start, start__lte=end
+        ).select_related("establishment")
+    )
+    people = [
+        p
+        for p in Person.objects.filter(body=body).exclude(npm_role="non_npm")
+        if p.is_current(start)
+    ]
+    year = (dt.date(start.year, 1, 1), dt.date(start.year, 12, 31))
+    regions = sorted(
+        {p.home_region or "unknown" for p in people}
+        | {v.establishment.region or "unknown" for v in visits}
+    )
+    problem_people = []
+    for p in people:
+        used = (
+            Assignment.objects.filter(
+                person=p, visit__start__gte=year[0], visit__start__lte=year[1]
+            )
+            .exclude(role=Role.PREPARATION)
+            .exclude(visit__in=visits)
+            .select_related("visit")
+        )
+        used_days = sum((a.visit.end - a.visit.start).days + 1 for a in used)
+        person = {
+            "id": p.key,
+            "body": body.abbreviation,
+            "category": "secondee" if p.current_secondments(start) else p.category,
+            "expertise": p.expertise,
+            "gender": p.gender,
+            "region": p.home_region or "unknown",
+            "can_lead": p.can_lead,
+            "unavailable": [
+                {"start": u.start.isoformat(), "end": u.end.isoformat()}
+                for u in p.unavailability.filter(end__gte=start, start__lte=end)
+            ],
+        }
+        # Limits over the horizon are what is left of the year's allowance.
+        if p.max_visits is not None:
+            person["max_visits"] = max(0, p.max_visits - used.count())
+        if p.max_days is not None:
+            person["max_days"] = max(0, p.max_days - used_days)
+        problem_people.append(person)
+    conflicts = []
+    for v in visits:
+        for p in people:
+            result = screening.for_pair(p.key, v.establishment.key, v.start, v.end)
+            if result.verdict != Verdict.CLEAR:
+                conflicts.append({"person": p.key, "visit": v.key, "verdict": result.verdict.code})
+    return {
+        "format": "armslength.plan-problem/1",
+        "horizon": {"start": start.isoformat(), "end": end.isoformat()},
+        "travel": {a: {b: 0 if a == b else 3 for b in regions} for a in regions},
+        "people": problem_people,
+        "visits": [
+            {
+                "id": v.key,
+                "establishment": v.establishment.key,
+                "region": v.establishment.region or "unknown",
+                "start": v.start.isoformat(),
+                "end": v.end.isoformat(),
+                "team_size": v.team_size,
+                "requires": v.requires or {},
+                "min_women": v.min_women,
+                "needs_lead": v.needs_lead,
+            }
+            for v in visits
+        ],
+        "conflicts": conflicts,
+        "policy_version": screening.version,
+    }
+
+
+@transaction.atomic
+def plan_accept(*, run, visit_keys: list[str], user=None) -> tuple[int, list[str]]:
+    """Create the proposed teams of the chosen visits, through the same checks as by hand."""
+    screening = screen_register()
+    created, problems = 0, []
+    people = {p.key: p for p in Person.objects.filter(body=run.body)}
+    for visit in Visit.objects.filter(key__in=visit_keys, body=run.body):
+        for a in (a for a in run.plan["assignments"] if a["visit"] == visit.key):
+            try:
+                assignment_add(
+                    visit=visit,
+                    person=people[a["person"]],
+                    role=a["role"],
+                    user=user,
+                    screening=screening,
+                )
+                created += 1
+            except AssignmentRefused as exc:
+                problems.append(str(exc))
+    if problems:
+        transaction.set_rollback(True)
+        return 0, problems
+    return created, []

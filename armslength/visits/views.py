@@ -2,25 +2,48 @@
 
 from __future__ import annotations
 
+import calendar as calendar_module
+import datetime as dt
+
 import django_filters as filters
 import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from armslength.accounts.models import Role
+from armslength.accounts.models import Role as UserRole
 from armslength.core import access
 from armslength.core.views import ObjectEditView, record_views
 from armslength.engine.verdicts import Verdict
 from armslength.register.filters import SearchFilterSet
 from armslength.register.models import Body, Person
 from armslength.screening.services import screen_register
-from armslength.visits.forms import OverrideRequestForm, VisitForm
-from armslength.visits.models import Override, OverrideStatus, Visit, VisitStatus, VisitType
+from armslength.visits.forms import AssignmentForm, OverrideRequestForm, PlanningForm, VisitForm
+from armslength.visits.models import (
+    Assignment,
+    Override,
+    OverrideStatus,
+    PlanningRun,
+    Role,
+    RunStatus,
+    Visit,
+    VisitStatus,
+    VisitType,
+)
+from armslength.visits.services import (
+    AssignmentRefused,
+    assignment_add,
+    assignment_check,
+    plan_accept,
+    planning_problem,
+    team_warnings,
+)
+from armslength.visits.tasks import run_planner
 
 #: what each overridable verdict may be lowered to; block and preparation_only never
 OVERRIDABLE = {Verdict.RESTRICTED: ("declared", "clear"), Verdict.DECLARED: ("clear",)}
@@ -92,11 +115,12 @@ def visit_screening(request, visit: Visit) -> dict:
         if a.person_id in visible
     ]
     return {
+        **team_context(request, visit),
         "alerts": alerts,
         "screening_rows": rows,
         "policy_version": screening.version,
         "override_form": form if overridable else None,
-        "is_manager": request.user.role == Role.MANAGER,
+        "is_manager": request.user.role == UserRole.MANAGER,
     }
 
 
@@ -118,7 +142,7 @@ class OverrideRequestView(View):
 
     def post(self, request, pk):
         visit = access.get_writable(request.user, Visit, pk)
-        if request.user.role != Role.MANAGER:
+        if request.user.role != UserRole.MANAGER:
             raise PermissionDenied(_("Overrides are requested by the body's managers."))
         form = OverrideRequestForm(request.POST)
         people = access.readable(request.user, Person)
@@ -156,7 +180,7 @@ class OverrideDecideView(View):
 
     def post(self, request, pk):
         override = access.get_writable(request.user, Override, pk)
-        if request.user.role != Role.MANAGER:
+        if request.user.role != UserRole.MANAGER:
             raise PermissionDenied(_("Overrides are approved by the body's managers."))
         if override.requested_by_id == request.user.pk:
             messages.error(request, _("A second manager must approve: not the one who asked."))
@@ -175,3 +199,268 @@ class OverrideDecideView(View):
             override.save()
         messages.success(request, _("Override %(s)s.") % {"s": override.get_status_display()})
         return HttpResponseRedirect(override.visit.get_absolute_url())
+
+
+# --- teams --------------------------------------------------------------------------------
+
+
+def team_people(request, visit: Visit):
+    bodies = [visit.body_id, *visit.partner_bodies.values_list("pk", flat=True)]
+    return access.readable(request.user, Person).filter(body__in=bodies).order_by("name")
+
+
+def team_context(request, visit: Visit) -> dict:
+    """The team as built so far, its warnings, and what the lead must know (restrictions)."""
+    team = list(visit.assignments.select_related("person", "person__body"))
+    lead = next((a for a in team if a.role == Role.LEAD), None)
+    is_lead = lead is not None and request.user.person_id == lead.person_id
+    form = None
+    if access.can_write(request.user, visit):
+        form = AssignmentForm()
+        form.fields["person"].queryset = team_people(request, visit).exclude(
+            pk__in=[a.person_id for a in team]
+        )
+    mine = next((a for a in team if a.person_id == request.user.person_id), None)
+    return {
+        "team": team,
+        "team_warnings": team_warnings(visit),
+        "assignment_form": form,
+        "is_lead": is_lead,
+        "my_assignment": mine,
+    }
+
+
+class TeamAddView(View):
+    def post(self, request, pk):
+        visit = access.get_writable(request.user, Visit, pk)
+        form = AssignmentForm(request.POST)
+        form.fields["person"].queryset = team_people(request, visit)
+        if not form.is_valid():
+            messages.error(request, _("Choose a person and a role."))
+        else:
+            try:
+                assignment_add(
+                    visit=visit,
+                    person=form.cleaned_data["person"],
+                    role=form.cleaned_data["role"],
+                    user=request.user,
+                )
+                messages.success(
+                    request, _("%(p)s added to the team.") % {"p": form.cleaned_data["person"].name}
+                )
+            except AssignmentRefused as exc:
+                messages.error(request, _("Refused: %(why)s") % {"why": exc})
+        return HttpResponseRedirect(visit.get_absolute_url() + "#team-h")
+
+
+class TeamCheckView(View):
+    """htmx: the engine's verdict for a person on this visit, as the manager picks them."""
+
+    def get(self, request, pk):
+        visit = access.get_writable(request.user, Visit, pk)
+        person_id = request.GET.get("person")
+        if not person_id:
+            return render(request, "visits/_team_check.html", {})
+        person = team_people(request, visit).filter(pk=person_id).first()
+        if person is None:
+            raise Http404
+        return render(
+            request,
+            "visits/_team_check.html",
+            {"check": assignment_check(visit=visit, person=person)},
+        )
+
+
+class TeamRemoveView(View):
+    def post(self, request, pk):
+        assignment = access.get_readable(request.user, Assignment, pk)
+        visit = access.get_writable(request.user, Visit, assignment.visit_id)
+        assignment.delete()
+        messages.success(request, _("Removed from the team."))
+        return HttpResponseRedirect(visit.get_absolute_url() + "#team-h")
+
+
+class AcceptAssignmentView(View):
+    """A team member accepts the visit, confirming they have no undeclared interest."""
+
+    def post(self, request, pk):
+        assignment = access.get_readable(request.user, Assignment, pk)
+        if assignment.person_id != request.user.person_id:
+            raise PermissionDenied(_("Only the team member accepts their own place."))
+        if request.POST.get("no_undeclared_interest") != "on":
+            messages.error(request, _("Confirm that you have no undeclared interest."))
+        else:
+            assignment.accepted_at = timezone.now()
+            assignment.save()
+            messages.success(request, _("Accepted. Thank you."))
+        return HttpResponseRedirect(assignment.visit.get_absolute_url())
+
+
+class CalendarView(View):
+    """A month of the body's visits with their teams."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("year", today.year))
+            month = int(request.GET.get("month", today.month))
+            first = dt.date(year, month, 1)
+        except ValueError:
+            raise Http404 from None
+        last = dt.date(year, month, calendar_module.monthrange(year, month)[1])
+        visits = (
+            access.readable(request.user, Visit)
+            .filter(start__lte=last, end__gte=first)
+            .exclude(status="cancelled")
+            .select_related("establishment")
+            .prefetch_related("assignments__person")
+        )
+        weeks = []
+        for week in calendar_module.Calendar().monthdatescalendar(year, month):
+            weeks.append(
+                [(d, d.month == month, [v for v in visits if v.start <= d <= v.end]) for d in week]
+            )
+        prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+        next_month = last + dt.timedelta(days=1)
+        return render(
+            request,
+            "visits/calendar.html",
+            {
+                "weeks": weeks,
+                "first": first,
+                "prev": prev_month,
+                "next": next_month,
+                "today": today,
+            },
+        )
+
+
+class ScheduleView(View):
+    """One person's visits: for the person themself and their managers."""
+
+    def get(self, request, pk):
+        person = access.get_readable(request.user, Person, pk)
+        assignments = person.assignments.select_related("visit", "visit__establishment").order_by(
+            "visit__start"
+        )
+        return render(
+            request,
+            "visits/schedule.html",
+            {
+                "person": person,
+                "assignments": assignments,
+                "unavailable": person.unavailability.all(),
+            },
+        )
+
+
+# --- the planner ------------------------------------------------------------------------
+
+
+class PlanningStartView(View):
+    def check(self, request):
+        if request.user.role != "manager" or not request.user.body_id:
+            raise PermissionDenied(_("Body managers plan their body's visits."))
+
+    def get(self, request):
+        self.check(request)
+        today = timezone.localdate()
+        form = PlanningForm(initial={"start": today, "end": today + dt.timedelta(days=180)})
+        runs = PlanningRun.objects.filter(body=request.user.body_id)[:10]
+        return render(request, "visits/planning_start.html", {"form": form, "runs": runs})
+
+    def post(self, request):
+        self.check(request)
+        form = PlanningForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request, "visits/planning_start.html", {"form": form, "runs": []}, status=400
+            )
+        body = request.user.body
+        problem = planning_problem(
+            body=body, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+        run = PlanningRun.objects.create(
+            body=body,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            time_limit=form.cleaned_data["time_limit"],
+            problem=problem,
+            policy_version=problem.pop("policy_version"),
+            created_by=request.user,
+        )
+        run.problem = problem
+        run.save(update_fields=["problem"])
+        transaction.on_commit(lambda: run_planner.enqueue(run.pk))
+        return HttpResponseRedirect(run.get_absolute_url())
+
+
+class PlanningRunView(View):
+    def get(self, request, pk):
+        run = access.get_readable(request.user, PlanningRun, pk)
+        template = "visits/_planning_progress.html" if request.htmx else "visits/planning_run.html"
+        return render(request, template, {"run": run, **self.review(run)})
+
+    def review(self, run) -> dict:
+        if run.status != RunStatus.DONE or not run.plan:
+            return {}
+        people = {p.key: p for p in Person.objects.filter(body=run.body)}
+        visits = {
+            v.key: v
+            for v in Visit.objects.filter(
+                body=run.body, key__in=[v["id"] for v in run.problem["visits"]]
+            ).select_related("establishment")
+        }
+        verdicts = {(c["person"], c["visit"]): c["verdict"] for c in run.problem["conflicts"]}
+        weights = {"travel": 1, "secondee": 6, "declared": 25, "restricted": 3}
+        regions = {v["id"]: v["region"] for v in run.problem["visits"]}
+        teams = {}
+        for a in run.plan["assignments"]:
+            person = people.get(a["person"])
+            visit_region = regions[a["visit"]]
+            home = person.home_region or "unknown" if person else "unknown"
+            travel = 0 if home == visit_region else 3
+            verdict = verdicts.get((a["person"], a["visit"]), "clear")
+            terms = {
+                "travel": travel * weights["travel"],
+                "secondee": weights["secondee"]
+                if person and person.current_secondments(run.start)
+                else 0,
+                "declared": weights["declared"] if verdict == "declared" else 0,
+                "restricted": weights["restricted"] if verdict == "restricted" else 0,
+            }
+            teams.setdefault(a["visit"], []).append((person, a["role"], verdict, terms))
+        proposed = [
+            (visits[k], teams[k])
+            for k in sorted(teams, key=lambda k: visits[k].start)
+            if k in visits
+        ]
+        unplanned = [(visits.get(u["visit"]), u["reasons"]) for u in run.plan["unplanned"]]
+        return {"proposed": proposed, "unplanned": unplanned}
+
+    def post(self, request, pk):
+        run = access.get_writable(request.user, PlanningRun, pk)
+        if "cancel" in request.POST:
+            PlanningRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+            messages.success(
+                request, _("Asked the planner to stop; it keeps the best plan so far.")
+            )
+            return HttpResponseRedirect(run.get_absolute_url())
+        chosen = request.POST.getlist("visit")
+        created, problems = plan_accept(run=run, visit_keys=chosen, user=request.user)
+        if problems:
+            for problem in problems[:5]:
+                messages.error(request, problem)
+            messages.error(
+                request,
+                _(
+                    "Nothing was accepted: the register changed since the "
+                    "plan was made. Run the planner again."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("%(n)s assignments made for %(v)s visits.") % {"n": created, "v": len(chosen)},
+            )
+        return HttpResponseRedirect(run.get_absolute_url())
