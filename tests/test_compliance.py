@@ -278,6 +278,15 @@ def test_a_late_declaration_alerts_the_visits_managers(cast, client_for, today):
         start=today + dt.timedelta(days=20),
         end=today + dt.timedelta(days=21),
     )
+    from armslength.visits.services import assignment_add
+
+    assignment_add(visit=visit, person=cast.alice, role="member")
+    other = Visit.objects.create(
+        body=cast.hmip,
+        establishment=cast.southgate,
+        start=today + dt.timedelta(days=40),
+        end=today + dt.timedelta(days=41),
+    )
     client = client_for(cast.alice_user)
     client.post(
         reverse("declarations:affiliation_add"),
@@ -289,8 +298,9 @@ def test_a_late_declaration_alerts_the_visits_managers(cast, client_for, today):
             "detail": "the deputy governor",
         },
     )
-    alert = VisitAlert.objects.get()
+    alert = VisitAlert.objects.get()  # only the visit she is on, not the other one
     assert (alert.visit, alert.person, alert.verdict) == (visit, cast.alice, "block")
+    assert not other.alerts.exists()
     assert mail.outbox[-1].to == ["hmip.manager@example.org"]
     page = client_for(cast.hmip_manager).get(visit.get_absolute_url()).content.decode()
     assert "New facts since this visit was planned" in page

@@ -26,6 +26,7 @@ from armslength.screening.services import (
     person_results,
     screen_register,
 )
+from armslength.visits.services import visit_alerts_for_person
 
 # --- bodies ---------------------------------------------------------------
 
@@ -268,6 +269,9 @@ class SecondmentDetailView(SecondmentMixin, ObjectDetailView):
 
 class SecondmentEditView(SecondmentMixin, ObjectEditView):
     form_class = forms.SecondmentForm
+
+    def after_save(self, request, obj) -> None:
+        visit_alerts_for_person(person=obj.person)
 
     def get_initial(self, request):
         return {"person": request.GET.get("person")}

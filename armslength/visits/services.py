@@ -9,7 +9,6 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from armslength.accounts.models import Role as UserRole
@@ -28,15 +27,15 @@ from armslength.visits.models import (
 
 
 def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
-    """After a late declaration (or any new fact about a person): alert the managers of
-    every upcoming visit of the person's body for which the person is no longer clear.
+    """After a late declaration or a new secondment: alert the managers of every upcoming
+    visit the person is assigned to (any role) for which they are no longer clear.
 
     One open alert per visit and person; the managers of the lead body get an email.
     """
     today = timezone.localdate()
     visits = (
         Visit.objects.filter(
-            Q(body=person.body_id) | Q(partner_bodies=person.body_id),
+            assignments__person=person,
             status__in=[VisitStatus.PLANNED, VisitStatus.CONFIRMED],
             end__gte=today,
         )
