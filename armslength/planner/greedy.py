@@ -23,6 +23,13 @@ class Occupancy:
         busy = self.days[p]
         return not any(d in busy for d in range(visit.start, visit.end + 1))
 
+    def exhausted(self, p: int) -> bool:
+        """No visit at all fits any more: the yearly limits are used up."""
+        person = self.problem.people[p]
+        return (person.max_visits is not None and self.visits[p] >= person.max_visits) or (
+            person.max_days is not None and self.visit_days[p] >= person.max_days
+        )
+
     def add(self, p: int, v: int) -> None:
         visit = self.problem.visits[v]
         self.days[p].update(range(visit.start, visit.end + 1))
@@ -158,7 +165,9 @@ def _lazy_pool(problem: Problem, visit, order, occupancy: Occupancy, extra: int)
         if cutoff is not None and cost > cutoff:
             break
         for p in members:
-            if not problem.eligible(p, visit.index) or not occupancy.fits(p, visit.index):
+            if occupancy.exhausted(p) or not occupancy.fits(p, visit.index):
+                continue
+            if not problem.eligible(p, visit.index):
                 continue
             person = problem.people[p]
             pool.append(p)

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from armslength.planner.candidates import Candidates, build_candidates
-from armslength.planner.greedy import Occupancy, greedy_plan, greedy_team
+from armslength.planner.greedy import Occupancy, greedy_plan, greedy_plan_all, greedy_team
 from armslength.planner.model import Teams, solve_visits
 from armslength.planner.plan import Plan, objective_of
 from armslength.planner.problem import Problem
@@ -44,7 +44,12 @@ def make_plan(
         for v in range(len(problem.visits))
     )
     pools = {v: ([] if v in hopeless else ps) for v, ps in cands.by_visit.items()}
-    teams = _repair(problem, greedy_plan(problem, pools), hopeless)
+    if exact:
+        teams = _repair(problem, greedy_plan(problem, pools), hopeless)
+    else:
+        # Over everyone, not only each visit's cheapest: at 80 % of capacity the
+        # cheapest people are soon fully booked.
+        teams = {v: t for v, t in greedy_plan_all(problem).items() if v not in hopeless}
     objective = objective_of(problem, teams)
 
     def elapsed() -> float:
@@ -148,9 +153,9 @@ def _search(
         if open_visits and tried.get(open_visits[0], 0) < 3:
             target = open_visits[0]
             tried[target] = tried.get(target, 0) + 1
-            window = _around(by_date, position[target], WINDOW * tried[target] // 2 + WINDOW // 2)
-            # The unplanned visit may take anyone eligible, not only its cheapest.
-            window_pools = {**pools, target: everyone_eligible(problem, target)}
+            window, window_pools = _ejection_window(
+                problem, pools, teams, target, by_date, position, tried[target]
+            )
         else:
             window = by_date[sweep : sweep + WINDOW]
             sweep = sweep + WINDOW // 2 if sweep + WINDOW < len(by_date) else 0
@@ -169,7 +174,7 @@ def _search(
             window_pools,
             fixed,
             teams,
-            time_limit=min(left(), 3.0),
+            time_limit=min(left(), 2.0),
             workers=workers,
             cancelled=cancelled,
         )
@@ -203,6 +208,49 @@ def _repair(problem: Problem, teams: Teams, hopeless: set[int]) -> Teams:
             for p, _role in team:
                 occupancy.add(p, visit.index)
     return teams
+
+
+def _ejection_window(problem, pools, teams: Teams, target: int, by_date, position, attempt):
+    """The unplanned visit and the visits holding the people it could use.
+
+    People who could staff it are either busy on overlapping visits or have
+    used up their yearly limits on other visits; putting those visits in the
+    window lets the solver move someone across and refill behind them. The
+    unplanned visit may take anyone eligible; the others keep their current
+    team plus their usual candidates.
+    """
+    eligible = everyone_eligible(problem, target)
+    visit = problem.visits[target]
+    holding: dict[int, list[int]] = {}
+    for v, team in teams.items():
+        for p, _role in team:
+            holding.setdefault(p, []).append(v)
+    eligible.sort(key=lambda p: problem.cost(p, target))
+    chosen: list[int] = [target]
+    seen = {target}
+    budget = WINDOW * (1 + attempt) // 2
+    for p in eligible[: 20 * attempt]:
+        mine = holding.get(p, [])
+        overlapping = [
+            v
+            for v in mine
+            if problem.visits[v].start <= visit.end and visit.start <= problem.visits[v].end
+        ]
+        for v in overlapping or mine[:2]:
+            if v not in seen and len(chosen) < budget:
+                seen.add(v)
+                chosen.append(v)
+    if len(chosen) < budget:
+        for v in _around(by_date, position[target], budget):
+            if v not in seen and len(chosen) < budget:
+                seen.add(v)
+                chosen.append(v)
+    window_pools = dict(pools)
+    window_pools[target] = eligible
+    for v in chosen[1:]:
+        current = [p for p, _role in teams.get(v, [])]
+        window_pools[v] = list(dict.fromkeys([*current, *pools[v]]))
+    return chosen, window_pools
 
 
 def _around(by_date: list[int], middle: int, size: int) -> list[int]:
