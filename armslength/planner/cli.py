@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 
 from armslength.engine.cli import InputError, read_json, write_atomically
 from armslength.planner.problem import ProblemError, load_problem
@@ -17,12 +18,33 @@ def plan_main(argv: list[str], prog: str = "armslength plan") -> int:
     parser.add_argument("--out", required=True, help="where to write the plan")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     parser.add_argument("--workers", type=int, default=None, help="solver threads")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print each improvement (objective, bound) to stderr"
+    )
     args = parser.parse_args(argv)
     try:
         problem = load_problem(read_json(args.problem))
     except (InputError, ProblemError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    plan = make_plan(problem, time_limit=args.time_limit, workers=args.workers)
+    started = time.monotonic()
+
+    def progress(objective: int, bound: int, fraction: float) -> None:
+        print(
+            f"{time.monotonic() - started:6.1f} s  objective {objective}  bound {bound}",
+            file=sys.stderr,
+        )
+
+    def interim(plan) -> None:
+        # A long search reports a complete, valid plan as it goes (status feasible).
+        write_atomically(args.out, json.dumps(plan.as_json(problem), indent=1) + "\n")
+
+    plan = make_plan(
+        problem,
+        time_limit=args.time_limit,
+        workers=args.workers,
+        progress=progress if args.verbose else None,
+        interim=interim,
+    )
     write_atomically(args.out, json.dumps(plan.as_json(problem), indent=1) + "\n")
     return 0

@@ -28,7 +28,15 @@ def make_plan(
     workers: int | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    interim: Callable[[Plan], None] | None = None,
+    interim_every: float = 30.0,
 ) -> Plan:
+    """Plan the programme within `time_limit` seconds.
+
+    `progress` hears every improvement (objective, bound, fraction of time);
+    `interim`, if given, receives a complete valid plan at most every
+    `interim_every` seconds while a long search goes on.
+    """
     started = time.monotonic()
     # Leave time to explain and write the plan within the caller's limit.
     time_limit = max(0.5, time_limit - min(2.0, 0.03 * time_limit))
@@ -78,6 +86,18 @@ def make_plan(
         bound = max(bound, result.bound)
         optimal = result.optimal or objective == bound
     elif not optimal:
+        last_interim = [time.monotonic()]
+
+        def improved(obj: int, current: Teams) -> None:
+            report(obj, bound)
+            if interim and time.monotonic() - last_interim[0] >= interim_every:
+                last_interim[0] = time.monotonic()
+                snapshot = Plan(
+                    teams=dict(current), objective=obj, bound=min(bound, obj), seconds=elapsed()
+                )
+                snapshot.reasons = explain_unplanned(problem, cands, hopeless, current)
+                interim(snapshot)
+
         teams, objective = _search(
             problem,
             pools,
@@ -86,7 +106,7 @@ def make_plan(
             started,
             time_limit,
             workers,
-            lambda obj: report(obj, bound),
+            improved,
             cancelled,
             hopeless,
         )
@@ -185,7 +205,7 @@ def _search(
             teams.pop(v, None)
         teams.update(result.teams)
         objective = objective_of(problem, teams)
-        report(objective)
+        report(objective, teams)
     return teams, objective
 
 

@@ -222,3 +222,21 @@ def test_a_malformed_problem_exits_2_naming_the_field_and_writes_nothing(tmp_pat
 def test_not_json_exits_2(tmp_path):
     proc, out = run_plan(tmp_path, "{not json")
     assert proc.returncode == 2 and "not valid JSON" in proc.stderr and not out.exists()
+
+
+def test_a_large_programme_reports_valid_plans_as_the_search_goes_on():
+    """Beyond the exact size the planner searches by neighbourhoods; every plan it
+    hands out on the way, and the last, passes the independent checker."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate_plan_problem import generate
+
+    doc = generate(seed=3, people=260, visits=240, establishments=40, impossible=2)
+    problem = load_problem(doc)
+    assert len(problem.people) * len(problem.visits) > 60_000  # not the exact model
+    seen = []
+    plan = make_plan(problem, time_limit=8, workers=2, interim=seen.append, interim_every=0)
+    for interim in [*seen, plan]:
+        assert check_plan(problem, interim.as_json(problem)) == []
+    assert seen and plan.objective <= seen[0].objective
+    unplanned = plan.as_json(problem)["unplanned"]
+    assert sum("expertise forensic_odontology" in " ".join(u["reasons"]) for u in unplanned) == 2
