@@ -116,6 +116,13 @@ MATRIX = {
         "alice_user": (403, 404, 403, 404, 404),
         "auditor": (200, 200, 403, 403, 403),
     },
+    "unavailability:alice_leave": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 200, 403, 403, 403),
+        "auditor": (200, 200, 403, 403, 403),
+    },
     "user:alice_user": {
         "coordinator": (200, 200, 200, 200, 200),
         "hmip_manager": (200, 200, 200, 200, 200),
@@ -142,6 +149,7 @@ NAMESPACES = {
     "recruitmentrecord": "compliance",
     "interferencereport": "compliance",
     "declarationround": "compliance",
+    "unavailability": "visits",
 }
 
 
@@ -157,7 +165,7 @@ def records(cast, today):
         Supervision,
     )
     from armslength.declarations.models import Affiliation
-    from armslength.visits.models import Visit
+    from armslength.visits.models import Unavailability, Visit
 
     return {
         "alice_declaration": Affiliation.objects.create(
@@ -182,6 +190,9 @@ def records(cast, today):
             person=cast.alice, date=today, what="Obstruction at the gate"
         ),
         "hmip_round": DeclarationRound.objects.create(body=cast.hmip, name="Annual", due_on=today),
+        "alice_leave": Unavailability.objects.create(
+            person=cast.alice, start=today, end=today, reason="Leave"
+        ),
         "hmip_visit": Visit.objects.create(
             body=cast.hmip, establishment=cast.northbridge, start=today, end=today
         ),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("visits/plan/", views.PlanningStartView.as_view(), name="planning"),
     path("visits/plan/<int:pk>/", views.PlanningRunView.as_view(), name="planning_run"),
     *object_urls("visits", "visit", views.visit_views),
+    *object_urls("unavailability", "unavailability", views.unavailability_views),
     path(
         "visits/<int:pk>/overrides/", views.OverrideRequestView.as_view(), name="override_request"
     ),

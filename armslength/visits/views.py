@@ -7,17 +7,20 @@ import datetime as dt
 
 import django_filters as filters
 import django_tables2 as tables
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from armslength.accounts.models import Role as UserRole
 from armslength.core import access
+from armslength.core.forms import DateInput
 from armslength.core.views import ObjectEditView, record_views
 from armslength.engine.verdicts import Verdict
 from armslength.register.filters import SearchFilterSet
@@ -31,6 +34,7 @@ from armslength.visits.models import (
     PlanningRun,
     Role,
     RunStatus,
+    Unavailability,
     Visit,
     VisitStatus,
     VisitType,
@@ -464,3 +468,37 @@ class PlanningRunView(View):
                 _("%(n)s assignments made for %(v)s visits.") % {"n": created, "v": len(chosen)},
             )
         return HttpResponseRedirect(run.get_absolute_url())
+
+
+class UnavailabilityFilterSet(SearchFilterSet):
+    search_fields = ("person__name", "reason")
+
+    class Meta:
+        model = Unavailability
+        fields = ["q"]
+
+
+class UnavailabilityTable(tables.Table):
+    person = tables.Column(linkify=True)
+    start = tables.Column(
+        linkify=lambda record: reverse("visits:unavailability_detail", args=[record.pk])
+    )
+
+    class Meta:
+        model = Unavailability
+        fields = ("person", "start", "end", "reason")
+
+
+unavailability_views = record_views(
+    Unavailability,
+    namespace="visits",
+    form_class=django_forms.modelform_factory(
+        Unavailability,
+        fields=["person", "start", "end", "reason"],
+        widgets={"start": DateInput(), "end": DateInput()},
+    ),
+    table_class=UnavailabilityTable,
+    filterset_class=UnavailabilityFilterSet,
+    select_related=("person",),
+    initial_from_query=("person",),
+)
