@@ -116,6 +116,13 @@ MATRIX = {
         "alice_user": (403, 404, 403, 404, 404),
         "auditor": (200, 200, 403, 403, 403),
     },
+    "trainingrecord:alice_training": {
+        "coordinator": (403, 404, 403, 404, 404),
+        "hmip_manager": (200, 200, 200, 200, 200),
+        "cqc_manager": (200, 404, 200, 404, 404),
+        "alice_user": (200, 200, 403, 403, 403),
+        "auditor": (200, 200, 403, 403, 403),
+    },
     "unavailability:alice_leave": {
         "coordinator": (403, 404, 403, 404, 404),
         "hmip_manager": (200, 200, 200, 200, 200),
@@ -165,6 +172,7 @@ def records(cast, today):
         Supervision,
     )
     from armslength.declarations.models import Affiliation
+    from armslength.register.models import TrainingRecord
     from armslength.visits.models import Unavailability, Visit
 
     return {
@@ -190,6 +198,12 @@ def records(cast, today):
             person=cast.alice, date=today, what="Obstruction at the gate"
         ),
         "hmip_round": DeclarationRound.objects.create(body=cast.hmip, name="Annual", due_on=today),
+        "alice_training": TrainingRecord.objects.create(
+            person=cast.alice,
+            title="Interviewing detainees",
+            skill="good_listener",
+            completed=today,
+        ),
         "alice_leave": Unavailability.objects.create(
             person=cast.alice, start=today, end=today, reason="Leave"
         ),

@@ -410,4 +410,4 @@ class TrainingRecord(models.Model):
         return {"parent": f"register.person:{self.person_id}"}
 
     def get_absolute_url(self) -> str:
-        return reverse("register:person_detail", args=[self.person_id])
+        return reverse("register:trainingrecord_detail", args=[self.pk])

@@ -9,4 +9,5 @@ urlpatterns = [
     *object_urls("establishments", "establishment", views, "Establishment"),
     *object_urls("people", "person", views, "Person"),
     *object_urls("secondments", "secondment", views, "Secondment"),
+    *object_urls("training", "trainingrecord", views.training_views),
 ]

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import django_tables2
+from django import forms as django_forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from armslength.compliance.models import Assessment
 from armslength.core import access
-from armslength.core.forms import scope_choices
+from armslength.core.forms import DateInput, scope_choices
 from armslength.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    record_views,
 )
 from armslength.declarations.models import Affiliation
 from armslength.register import filters, forms, tables
-from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.register.models import (
+    Body,
+    Establishment,
+    Organisation,
+    Person,
+    Secondment,
+    TrainingRecord,
+)
 from armslength.screening.services import (
     establishment_results,
     findings_for_people,
@@ -283,3 +294,40 @@ class SecondmentDeleteView(SecondmentMixin, ObjectDeleteView):
 
 class SecondmentHistoryView(SecondmentMixin, ObjectHistoryView):
     pass
+
+
+# --- training records -------------------------------------------------------
+
+
+class TrainingRecordFilterSet(filters.SearchFilterSet):
+    search_fields = ("person__name", "title", "provider")
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["q", "skill"]
+
+
+class TrainingRecordTable(django_tables2.Table):
+    title = django_tables2.Column(
+        linkify=lambda record: reverse("register:trainingrecord_detail", args=[record.pk])
+    )
+    person = django_tables2.Column(linkify=True)
+
+    class Meta:
+        model = TrainingRecord
+        fields = ("title", "person", "skill", "completed", "provider")
+
+
+training_views = record_views(
+    TrainingRecord,
+    namespace="register",
+    form_class=django_forms.modelform_factory(
+        TrainingRecord,
+        fields=["person", "title", "skill", "completed", "provider"],
+        widgets={"completed": DateInput()},
+    ),
+    table_class=TrainingRecordTable,
+    filterset_class=TrainingRecordFilterSet,
+    select_related=("person",),
+    initial_from_query=("person",),
+)
