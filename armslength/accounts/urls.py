@@ -7,5 +7,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("me/", views.MyProfileView.as_view(), name="my_profile"),
-    *object_urls("users", "user", views, "User"),
+    *object_urls("users", "user", views.user_views),
 ]

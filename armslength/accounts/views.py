@@ -18,13 +18,7 @@ from armslength.accounts.forms import MyProfileForm, UserForm
 from armslength.accounts.models import Role, User
 from armslength.compliance.views import my_tasks
 from armslength.core import access
-from armslength.core.views import (
-    ObjectDeleteView,
-    ObjectDetailView,
-    ObjectEditView,
-    ObjectHistoryView,
-    ObjectListView,
-)
+from armslength.core.views import ObjectEditView, record_views
 from armslength.engine import codes
 from armslength.register.filters import SearchFilterSet
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
@@ -123,43 +117,25 @@ class UserTable(tables.Table):
         fields = ("username", "first_name", "last_name", "role", "body", "is_active", "last_login")
 
 
-class UserMixin:
-    model = User
-    namespace = "accounts"
-
-
-class UserListView(UserMixin, ObjectListView):
-    table_class = UserTable
-    filterset_class = UserFilterSet
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("body")
-
-
-class UserDetailView(UserMixin, ObjectDetailView):
-    template_name = "accounts/user_detail.html"
-
-
-class UserEditView(UserMixin, ObjectEditView):
-    form_class = UserForm
-
+class UserEditView(ObjectEditView):
     def make_form(self, request, obj, data=None, files=None):
         form = super().make_form(request, obj, data, files)
         if request.user.role == Role.MANAGER:
             form.fields["role"].choices = [(Role.STAFF, Role.STAFF.label)]
-            form.fields["body"].queryset = Body.objects.filter(pk=request.user.body_id)
             form.fields["body"].required = True
-            if not obj.pk:
-                form.initial["body"] = request.user.body_id
         elif not access.can_list(request.user, Person):
             # The coordinator does not see people by name, so cannot link one.
             del form.fields["person"]
         return form
 
 
-class UserDeleteView(UserMixin, ObjectDeleteView):
-    pass
-
-
-class UserHistoryView(UserMixin, ObjectHistoryView):
-    pass
+user_views = record_views(
+    User,
+    namespace="accounts",
+    form_class=UserForm,
+    table_class=UserTable,
+    filterset_class=UserFilterSet,
+    detail_template="accounts/user_detail.html",
+    select_related=("body",),
+    edit_base=UserEditView,
+)

@@ -41,7 +41,7 @@ from armslength.compliance.services import (
 from armslength.core import access
 from armslength.core.views import ObjectEditView, csv_response, record_views
 from armslength.engine import codes
-from armslength.register.models import Body, Person
+from armslength.register.models import Person
 
 
 def _assessor_is_the_manager(request, assessment) -> None:
@@ -73,18 +73,6 @@ def _round_context(request, round_) -> dict:
     return {"responses": responses, "done": done, "total": len(responses)}
 
 
-class BodyScopedEdit(ObjectEditView):
-    """Managers create these records for their own body only."""
-
-    def make_form(self, request, obj, data=None, files=None):
-        form = super().make_form(request, obj, data, files)
-        if "body" in form.fields and request.user.body_id:
-            form.fields["body"].queryset = Body.objects.filter(pk=request.user.body_id)
-            if not obj.pk:
-                form.initial["body"] = request.user.body_id
-        return form
-
-
 class InterferenceEdit(ObjectEditView):
     def make_form(self, request, obj, data=None, files=None):
         form = super().make_form(request, obj, data, files)
@@ -94,7 +82,7 @@ class InterferenceEdit(ObjectEditView):
         return form
 
 
-class RoundEdit(BodyScopedEdit):
+class RoundEdit(ObjectEditView):
     """Opening a round puts everyone in post on its list (a service, not a bare save)."""
 
     def post(self, request, pk=None):
@@ -189,7 +177,6 @@ acknowledgement_text_views = record_views(
     table_class=tables.AcknowledgementTextTable,
     filterset_class=filters.AcknowledgementTextFilterSet,
     select_related=("body",),
-    edit_base=BodyScopedEdit,
 )
 
 

@@ -3,17 +3,12 @@
 from django.urls import path
 
 
-def object_urls(prefix: str, name: str, views_module, class_prefix: str = "") -> list:
-    """list / add / detail / edit / delete / history routes for one record type.
-
-    `views_module` is a module holding `<Prefix>ListView` etc., or a mapping
-    {"List": ListView, …} as `core.views.record_views()` makes.
-    """
+def object_urls(prefix: str, name: str, views: dict) -> list:
+    """list / add / detail / edit / delete / history routes for one record type,
+    from the views `core.views.record_views()` makes."""
 
     def view(suffix: str):
-        if isinstance(views_module, dict):
-            return views_module[suffix].as_view()
-        return getattr(views_module, f"{class_prefix}{suffix}View").as_view()
+        return views[suffix].as_view()
 
     return [
         path(f"{prefix}/", view("List"), name=f"{name}_list"),

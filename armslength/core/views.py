@@ -143,7 +143,18 @@ class ObjectEditView(ObjectMixin, View):
             data=data, files=files, instance=obj, initial=self.get_initial(request)
         )
         scope_choices(form, request.user)
+        self.scope_body(request, form, obj)
         return form
+
+    def scope_body(self, request, form, obj) -> None:
+        """A manager adds and edits records of their own body only, preset to it."""
+        owned = access.policy_for(self.model).body == "body"
+        if owned and "body" in form.fields and request.user.is_manager and request.user.body_id:
+            form.fields["body"].queryset = form.fields["body"].queryset.filter(
+                pk=request.user.body_id
+            )
+            if not obj.pk:
+                form.initial["body"] = request.user.body_id
 
     def render_form(self, request, form, obj, **extra):
         context = self.base_context(request, form=form, object=obj if obj.pk else None, **extra)

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from armslength.core import access
 from armslength.core.forms import AnyYesNoSelect
 from armslength.engine import codes
-from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.register.models import (
+    Body,
+    Establishment,
+    Organisation,
+    Person,
+    Secondment,
+    TrainingRecord,
+)
 
 
 class SearchFilterSet(filters.FilterSet):
@@ -106,3 +113,11 @@ class SecondmentFilterSet(SearchFilterSet):
             Q(end__isnull=True) | Q(end__gte=today)
         )
         return queryset.filter(current) if value else queryset.exclude(current)
+
+
+class TrainingRecordFilterSet(SearchFilterSet):
+    search_fields = ("person__name", "title", "provider")
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["q", "skill"]

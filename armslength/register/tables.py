@@ -4,7 +4,14 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from armslength.core.tables import TagsColumn
-from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.register.models import (
+    Body,
+    Establishment,
+    Organisation,
+    Person,
+    Secondment,
+    TrainingRecord,
+)
 
 
 class BodyTable(tables.Table):
@@ -65,3 +72,12 @@ class SecondmentTable(tables.Table):
 
     def value_period(self, record):
         return record.period()
+
+
+class TrainingRecordTable(tables.Table):
+    title = tables.Column(linkify=True)
+    person = tables.Column(linkify=True)
+
+    class Meta:
+        model = TrainingRecord
+        fields = ("title", "person", "skill", "completed", "provider")

@@ -4,10 +4,10 @@ from armslength.register import views
 app_name = "register"
 
 urlpatterns = [
-    *object_urls("bodies", "body", views, "Body"),
-    *object_urls("organisations", "organisation", views, "Organisation"),
-    *object_urls("establishments", "establishment", views, "Establishment"),
-    *object_urls("people", "person", views, "Person"),
-    *object_urls("secondments", "secondment", views, "Secondment"),
+    *object_urls("bodies", "body", views.body_views),
+    *object_urls("organisations", "organisation", views.organisation_views),
+    *object_urls("establishments", "establishment", views.establishment_views),
+    *object_urls("people", "person", views.person_views),
+    *object_urls("secondments", "secondment", views.secondment_views),
     *object_urls("training", "trainingrecord", views.training_views),
 ]

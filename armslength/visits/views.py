@@ -75,10 +75,7 @@ class VisitTable(tables.Table):
 class VisitEditView(ObjectEditView):
     def make_form(self, request, obj, data=None, files=None):
         form = super().make_form(request, obj, data, files)
-        if request.user.body_id:
-            form.fields["body"].queryset = Body.objects.filter(pk=request.user.body_id)
-            if not obj.pk:
-                form.initial["body"] = request.user.body_id
+        # A joint visit may name any body as a partner, not only readable ones.
         form.fields["partner_bodies"].queryset = Body.objects.all()
         return form
 
