@@ -119,49 +119,53 @@ def greedy_plan_all(problem: Problem) -> dict[int, list[tuple[int, str]]]:
     everyone of a region group) and stops as soon as the cheapest team can be
     picked, so a national programme does not check every person for every visit.
     """
-    from armslength.planner.candidates import base_cost
-
     groups: dict[tuple[str, bool], list[int]] = {}
     for person in problem.people:
         groups.setdefault((person.region, person.is_secondee), []).append(person.index)
-    order_by_region: dict[str, list[list[int]]] = {}
+    order_by_region: dict[str, list[tuple[tuple[str, bool], list[int]]]] = {}
     occupancy = Occupancy(problem)
     teams = {}
-    extra = max(problem.weights["declared"], problem.weights["restricted"])
     for visit in sorted(problem.visits, key=lambda v: (v.start, v.end, v.index)):
         order = order_by_region.get(visit.region)
         if order is None:
-            order = [
-                members
-                for _cost, members in sorted(
-                    (
-                        (base_cost(problem, members[0], visit.index), members)
-                        for members in groups.values()
-                    ),
-                    key=lambda item: item[0],
-                )
-            ]
+            order = sorted(groups.items(), key=lambda item: _group_cost(problem, item[0], visit))
             order_by_region[visit.region] = order
-        pool = _lazy_pool(problem, visit, order, occupancy, extra)
+        pool = _lazy_pool(problem, visit, order, occupancy)
         team = greedy_team(problem, visit.index, pool, occupancy)
         if team is None:
             continue
         teams[visit.index] = team
         for p, _role in team:
             occupancy.add(p, visit.index)
+            if occupancy.exhausted(p):
+                # Late in the year most people have used their allowance: drop
+                # them from the scan instead of skipping them visit after visit.
+                group = groups[(problem.people[p].region, problem.people[p].is_secondee)]
+                group.remove(p)
     return teams
 
 
-def _lazy_pool(problem: Problem, visit, order, occupancy: Occupancy, extra: int) -> list[int]:
-    """Free eligible people, cheapest first, until every part of a team is covered."""
-    from armslength.planner.candidates import base_cost
+def _group_cost(problem: Problem, key: tuple[str, bool], visit) -> int:
+    """The base cost (travel and secondee) shared by everyone of a (region, secondee) group."""
+    region, secondee = key
+    travel = problem.travel.get(region, {}).get(visit.region, 0) if problem.travel else 0
+    return problem.weights["travel"] * travel + (problem.weights["secondee"] if secondee else 0)
 
+
+def _lazy_pool(problem: Problem, visit, order, occupancy: Occupancy) -> list[int]:
+    """Free eligible people, cheapest first, until every part of a team is covered.
+
+    Conflicts only add to a person's cost, so once the team is covered nobody
+    dearer by base cost can be cheaper, except than someone whose conflict made
+    them dearer: the scan goes on exactly as far as the largest such surcharge.
+    """
     need_tags = dict(visit.requires)
     need_women, need_lead = visit.min_women, visit.needs_lead
     pool: list[int] = []
+    surcharge = 0
     cutoff = None
-    for members in order:
-        cost = base_cost(problem, members[0], visit.index)
+    for key, members in order:
+        cost = _group_cost(problem, key, visit)
         if cutoff is not None and cost > cutoff:
             break
         for p in members:
@@ -171,6 +175,7 @@ def _lazy_pool(problem: Problem, visit, order, occupancy: Occupancy, extra: int)
                 continue
             person = problem.people[p]
             pool.append(p)
+            surcharge = max(surcharge, problem.cost(p, visit.index) - cost)
             for tag in person.expertise:
                 if tag in need_tags:
                     need_tags[tag] -= 1
@@ -183,7 +188,7 @@ def _lazy_pool(problem: Problem, visit, order, occupancy: Occupancy, extra: int)
             and all(n <= 0 for n in need_tags.values())
         )
         if covered and cutoff is None:
-            # Someone a little dearer by base cost may be cheaper once conflicts
-            # are counted; look that far and no further.
-            cutoff = cost + extra
+            cutoff = cost + surcharge
+        elif cutoff is not None:
+            cutoff = max(cutoff, cost + surcharge) if surcharge else cutoff
     return pool
