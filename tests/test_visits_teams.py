@@ -180,3 +180,32 @@ def test_planner_runs_in_the_background_and_teams_are_accepted(
         client_for(cast.auditor).post(run.get_absolute_url(), {"visit": [v1.key]}).status_code
         == 403
     )
+
+
+def test_an_approved_override_applies_to_that_visit_only(cast, client_for, visit, today):
+    from armslength.visits.models import Override
+
+    Affiliation.objects.create(
+        person=cast.alice, kind="employment", organisation=cast.hmpps, end="2020-01-01"
+    )  # former operator employment: declared
+    other = Visit.objects.create(
+        body=cast.hmip,
+        establishment=cast.southgate,
+        start=today + dt.timedelta(days=50),
+        end=today + dt.timedelta(days=50),
+    )
+    Override.objects.create(
+        visit=visit,
+        person=cast.alice,
+        verdict_from="declared",
+        verdict_to="clear",
+        reason="Left HMPPS long ago",
+        status="approved",
+        decided_by=cast.hmip_manager,
+        policy_version="x",
+    )
+    on_visit = assignment_add(visit=visit, person=cast.alice, role="member")
+    assert on_visit.verdict == "clear"
+    assert on_visit.reasons[-1]["rule"] == "override"
+    assert "Left HMPPS long ago" in on_visit.reasons[-1]["text"]
+    assert assignment_add(visit=other, person=cast.alice, role="member").verdict == "declared"

@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from armslength.accounts.models import Role as UserRole
 from armslength.accounts.models import User
-from armslength.engine.verdicts import Verdict
+from armslength.engine.verdicts import Reason, Result, Verdict
 from armslength.register.models import Person
 from armslength.screening.services import screen_register
 from armslength.visits.models import (
     Assignment,
+    Override,
+    OverrideStatus,
     Role,
     Unavailability,
     Visit,
@@ -103,10 +105,47 @@ class AssignmentCheck:
         return [r.text for r in self.reasons if r.verdict == Verdict.RESTRICTED]
 
 
+def visit_verdict(screening, visit: Visit, person: Person) -> Result:
+    """The engine's verdict for this visit, lowered by an approved override if one applies.
+
+    An override (a second manager's approval, for this named visit) only ever
+    lowers `declared` or `restricted`, and only while the engine still gives the
+    verdict it was granted against; the override stays among the reasons.
+    """
+    result = screening.for_pair(person.key, visit.establishment.key, visit.start, visit.end)
+    override = (
+        Override.objects.filter(
+            visit=visit,
+            person=person,
+            status=OverrideStatus.APPROVED,
+            verdict_from=result.verdict.code,
+        )
+        .select_related("decided_by")
+        .order_by("-decided_at")
+        .first()
+    )
+    if override is None or result.verdict not in (Verdict.DECLARED, Verdict.RESTRICTED):
+        return result
+    note = Reason(
+        "override",
+        Verdict.from_code(override.verdict_to),
+        ("override",),
+        f"{result.verdict.code} lowered to {override.verdict_to} for this visit "
+        f"by {override.decided_by or 'a second manager'}: {override.reason}",
+    )
+    return Result(
+        result.person,
+        result.establishment,
+        result.visit,
+        Verdict.from_code(override.verdict_to),
+        (*result.reasons, note),
+    )
+
+
 def assignment_check(*, visit: Visit, person: Person, screening=None) -> AssignmentCheck:
     """What the conflict engine says about this person on this visit's dates."""
     screening = screening or screen_register()
-    result = screening.for_pair(person.key, visit.establishment.key, visit.start, visit.end)
+    result = visit_verdict(screening, visit, person)
     allowed = ALLOWED_ROLES.get(result.verdict, (Role.LEAD, Role.MEMBER, Role.PREPARATION))
     refusal = ""
     if result.verdict == Verdict.BLOCK:
@@ -318,7 +357,7 @@ def planning_problem(*, body, start: dt.date, end: dt.date) -> dict:
     conflicts = []
     for v in visits:
         for p in people:
-            result = screening.for_pair(p.key, v.establishment.key, v.start, v.end)
+            result = visit_verdict(screening, v, p)
             if result.verdict != Verdict.CLEAR:
                 conflicts.append({"person": p.key, "visit": v.key, "verdict": result.verdict.code})
     return {
