@@ -29,7 +29,7 @@ from generate_plan_problem import generate, national  # noqa: E402
 
 from armslength.planner.candidates import build_candidates  # noqa: E402
 from armslength.planner.check import check_plan  # noqa: E402
-from armslength.planner.greedy import greedy_plan_all  # noqa: E402
+from armslength.planner.greedy import greedy_plan  # noqa: E402
 from armslength.planner.plan import objective_of  # noqa: E402
 from armslength.planner.problem import load_problem  # noqa: E402
 from armslength.planner.solve import _hopeless  # noqa: E402
@@ -77,7 +77,7 @@ def main() -> None:
     errors = check_plan(problem, plan)
     hopeless = _hopeless(problem, build_candidates(problem, extra=150, limit=1), 2)
     started = time.perf_counter()
-    greedy = greedy_plan_all(problem)
+    greedy = greedy_plan(problem)
     greedy_seconds = time.perf_counter() - started
     greedy_objective = objective_of(problem, greedy)
     n = len(problem.visits)

@@ -59,7 +59,7 @@ def build_candidates(problem: Problem, extra: int = 24, limit: int | None = None
             by_region[visit.region] = order
         chosen, costs = _scan(problem, visit, order, extra, limit)
         by_visit[visit.index] = chosen
-        if len(chosen) < visit.team_size or not _coverable(problem, visit, chosen):
+        if len(chosen) < visit.team_size or not problem.covers(visit.index, chosen):
             hopeless.add(visit.index)
             cheapest[visit.index] = problem.weights["unplanned"]
         else:
@@ -108,14 +108,3 @@ def _scan(problem: Problem, visit, order, extra: int, limit: int | None):
         ):
             break
     return chosen, costs
-
-
-def _coverable(problem: Problem, visit, chosen: list[int]) -> bool:
-    """Counts alone: enough holders of each tag, women and a lead among the candidates."""
-    people = [problem.people[p] for p in chosen]
-    for tag, n in visit.requires:
-        if sum(1 for p in people if tag in p.expertise) < n:
-            return False
-    if sum(1 for p in people if p.gender == "female") < visit.min_women:
-        return False
-    return not (visit.needs_lead and not any(p.may_lead for p in people))

@@ -77,47 +77,21 @@ def greedy_team(
             break
         if p not in team:
             team.append(p)
-    if len(team) != visit.team_size or not _valid(problem, visit, team):
+    if len(team) != visit.team_size or not problem.covers(v, team):
         return None
     return [(p, "lead" if p == lead else "member") for p in team]
-
-
-def _valid(problem: Problem, visit, team: list[int]) -> bool:
-    people = [problem.people[p] for p in team]
-    return (
-        all(sum(1 for p in people if tag in p.expertise) >= n for tag, n in visit.requires)
-        and sum(1 for p in people if p.gender == "female") >= visit.min_women
-    )
 
 
 def greedy_plan(
     problem: Problem, pools: dict[int, list[int]] | None = None
 ) -> dict[int, list[tuple[int, str]]]:
-    """Visits in date order, each given the cheapest valid team still free."""
-    occupancy = Occupancy(problem)
-    teams = {}
-    everyone = [p.index for p in problem.people]
-    for visit in sorted(problem.visits, key=lambda v: (v.start, v.end, v.index)):
-        pool = (
-            pools[visit.index]
-            if pools is not None
-            else [p for p in everyone if problem.eligible(p, visit.index)]
-        )
-        team = greedy_team(problem, visit.index, pool, occupancy)
-        if team is None:
-            continue
-        teams[visit.index] = team
-        for p, _role in team:
-            occupancy.add(p, visit.index)
-    return teams
+    """The greedy baseline and warm start: visits by date, each given the cheapest
+    valid team still free, from its pool or (without pools) from everyone.
 
-
-def greedy_plan_all(problem: Problem) -> dict[int, list[tuple[int, str]]]:
-    """The baseline over everyone: visits by date, cheapest eligible people first.
-
-    Scans people lazily in order of base cost (travel and secondee, the same for
-    everyone of a region group) and stops as soon as the cheapest team can be
-    picked, so a national programme does not check every person for every visit.
+    Over everyone the scan is lazy, in order of base cost (travel and secondee,
+    the same for a whole region group), and stops as soon as no one further
+    could be cheaper, so a national programme does not check every person for
+    every visit.
     """
     groups: dict[tuple[str, bool], list[int]] = {}
     for person in problem.people:
@@ -126,22 +100,22 @@ def greedy_plan_all(problem: Problem) -> dict[int, list[tuple[int, str]]]:
     occupancy = Occupancy(problem)
     teams = {}
     for visit in sorted(problem.visits, key=lambda v: (v.start, v.end, v.index)):
-        order = order_by_region.get(visit.region)
-        if order is None:
-            order = sorted(groups.items(), key=lambda item: _group_cost(problem, item[0], visit))
-            order_by_region[visit.region] = order
-        pool = _lazy_pool(problem, visit, order, occupancy)
+        if pools is not None:
+            pool = pools[visit.index]
+        else:
+            order = order_by_region.get(visit.region)
+            if order is None:
+                order = sorted(
+                    groups.items(), key=lambda item: _group_cost(problem, item[0], visit)
+                )
+                order_by_region[visit.region] = order
+            pool = _lazy_pool(problem, visit, order, occupancy)
         team = greedy_team(problem, visit.index, pool, occupancy)
         if team is None:
             continue
         teams[visit.index] = team
         for p, _role in team:
             occupancy.add(p, visit.index)
-            if occupancy.exhausted(p):
-                # Late in the year most people have used their allowance: drop
-                # them from the scan instead of skipping them visit after visit.
-                group = groups[(problem.people[p].region, problem.people[p].is_secondee)]
-                group.remove(p)
     return teams
 
 

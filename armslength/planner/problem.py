@@ -99,6 +99,16 @@ class Problem:
         person, visit = self.people[p], self.visits[v]
         return not any(a <= visit.end and visit.start <= b for a, b in person.unavailable)
 
+    def covers(self, v: int, members: list[int]) -> bool:
+        """Counts alone: enough holders of each tag, women, and a possible lead among members."""
+        visit = self.visits[v]
+        people = [self.people[p] for p in members]
+        return (
+            all(sum(1 for p in people if tag in p.expertise) >= n for tag, n in visit.requires)
+            and sum(1 for p in people if p.gender == "female") >= visit.min_women
+            and (not visit.needs_lead or any(p.may_lead for p in people))
+        )
+
     def eligible(self, p: int, v: int) -> bool:
         """Hard rules 1 and 3, and limits a single visit already breaks (rule 4)."""
         person, visit = self.people[p], self.visits[v]

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from armslength.planner.candidates import Candidates, build_candidates
-from armslength.planner.greedy import Occupancy, greedy_plan, greedy_plan_all, greedy_team
+from armslength.planner.greedy import Occupancy, greedy_plan, greedy_team
 from armslength.planner.model import Teams, solve_visits
 from armslength.planner.plan import Plan, objective_of
 from armslength.planner.problem import Problem
@@ -57,7 +57,7 @@ def make_plan(
     else:
         # Over everyone, not only each visit's cheapest: at 80 % of capacity the
         # cheapest people are soon fully booked.
-        teams = {v: t for v, t in greedy_plan_all(problem).items() if v not in hopeless}
+        teams = {v: t for v, t in greedy_plan(problem).items() if v not in hopeless}
     objective = objective_of(problem, teams)
 
     def elapsed() -> float:
