@@ -36,7 +36,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 browser-deps:
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-system-packages.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

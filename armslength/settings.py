@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "armslength.compliance",
     "armslength.visits",
     "armslength.screening",
+    "armslength.reports",
 ]
 
 MIDDLEWARE = [

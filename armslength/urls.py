@@ -16,5 +16,6 @@ urlpatterns = [
     path("compliance/", include("armslength.compliance.urls")),
     path("", include("armslength.visits.urls")),
     path("", include("armslength.screening.urls")),
+    path("reports/", include("armslength.reports.urls")),
     path("audit/", include(audit_patterns)),
 ]

@@ -38,6 +38,7 @@ def navigation(request) -> dict:
         items.append((_("Compliance"), reverse("compliance:dashboard")))
     items.append((_("Policy"), reverse("screening:policy")))
     if role in (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER):
+        items.append((_("Annual report"), reverse("reports:report")))
         items.append((_("Accounts"), reverse("accounts:user_list")))
     if role == Role.AUDITOR:
         items.append((_("Audit trail"), reverse("audit:trail")))

@@ -15,6 +15,7 @@ from armslength.compliance.models import (
 from armslength.core.access import ALL_ROLES, Policy, register
 from armslength.declarations.models import Affiliation
 from armslength.register import models as register_models
+from armslength.reports.models import Narrative, Snapshot
 from armslength.screening.models import PolicyVersion
 from armslength.visits.models import (
     Assignment,
@@ -78,3 +79,8 @@ register(VisitAlert, Policy(body="visit__body", manager_writes=False))
 register(Assignment, Policy(body="visit__body", person="person"))
 register(Unavailability, Policy(body="person__body", person="person"))
 register(PlanningRun, Policy(body="body"))
+# Year-end figures: the coordinator freezes every body's year and reads them all;
+# a manager reads and enters (earlier years by hand) their own body's.
+register(Snapshot, Policy(shared_read=frozenset({C}), shared_write=frozenset({C}), body="body"))
+# Report commentary: NPM-wide (no body) is the coordinator's; a body's is also its managers'.
+register(Narrative, Policy(shared_read=frozenset({C, M}), shared_write=frozenset({C}), body="body"))

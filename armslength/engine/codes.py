@@ -28,6 +28,14 @@ GENDERS = (
     ("undisclosed", "Undisclosed"),
 )
 
+# Special-category data, self-declared and optional; used only in suppressed
+# aggregates (APT: representation of minority groups). Free text goes in ethnicity.
+MINORITY_STATUSES = (
+    ("yes", "Belongs to a minority group"),
+    ("no", "Does not belong to a minority group"),
+    ("prefer_not", "Prefers not to say"),
+)
+
 SECTORS = (
     ("executive", "Executive"),
     ("criminal_justice", "Criminal justice"),

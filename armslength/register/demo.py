@@ -277,6 +277,11 @@ def load_demo(*, seed: int = 1, today: dt.date) -> list[DemoLogin]:
     _load_visits(rng, bodies, establishments, today)
     logins = _load_accounts(bodies, people)
     _load_round(bodies["hmip"], today)
+    # Drawn from a second generator so the people above stay as they were.
+    history = random.Random(seed + 1000)
+    _load_former_secondees(history, bodies, organisations, today)
+    _load_minority_statuses(history, people)
+    _load_snapshots(today)
     return logins
 
 
@@ -436,6 +441,68 @@ def _make_secondment(rng, person, origins, establishments, today) -> None:
             ]
         ),
     )
+
+
+JUSTIFICATIONS = [
+    "Operational custody expertise not available in the open market",
+    "Clinical forensic experience needed for healthcare inspections",
+    "Police custody procedures expertise for the custody inspection programme",
+    "",
+]
+
+
+def _load_former_secondees(rng, bodies, organisations, today) -> None:
+    """Secondees who have since returned, so the years before show more reliance (UK-10)."""
+    origins = [
+        o
+        for o in organisations.values()
+        if o.sector in {"executive", "law_enforcement", "health", "criminal_justice"}
+    ]
+    for body_key, count in STAFFING:
+        for _i in range(max(1, count // 8)):
+            end = today - dt.timedelta(days=rng.randint(120, 365 * 3))
+            start = end - dt.timedelta(days=365 * rng.choice([2, 3]) - 1)
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            person = Person.objects.create(
+                body=bodies[body_key],
+                name=name,
+                email=f"{name.lower().replace(' ', '.')}@{body_key}.example",
+                category="secondee",
+                npm_role="frontline",
+                expertise=rng.sample(EXPERTISE, k=1),
+                languages=["english"],
+                gender=rng.choice(["female", "male"]),
+                home_region=rng.choice(REGIONS),
+                joined=start,
+                left=end + dt.timedelta(days=1),
+            )
+            Secondment.objects.create(
+                person=person,
+                origin=rng.choice(origins),
+                start=start,
+                end=end,
+                open_process=rng.random() < 0.7,
+                published_criteria=rng.random() < 0.6,
+                justification=rng.choice(JUSTIFICATIONS),
+            )
+
+
+def _load_minority_statuses(rng, people) -> None:
+    """Self-declared minority status (special-category; only ever shown in aggregate)."""
+    for person in people:
+        roll = rng.random()
+        person.minority_status = (
+            "yes" if roll < 0.12 else "no" if roll < 0.85 else "prefer_not" if roll < 0.9 else ""
+        )
+    Person.objects.bulk_update(people, ["minority_status"])
+
+
+def _load_snapshots(today) -> None:
+    """Three frozen years before this one, as if the NPM had used armslength since."""
+    from armslength.reports.services import snapshot_take
+
+    for year in range(today.year - 3, today.year):
+        snapshot_take(year=year, today=today)
 
 
 RELATIVES = [

@@ -189,7 +189,10 @@ class Person(KeyedModel):
     # only to the person themself and used elsewhere only in suppressed aggregates.
     ethnicity = models.CharField(_("ethnicity (self-described)"), max_length=120, blank=True)
     minority_status = models.CharField(
-        _("minority status (self-described)"), max_length=120, blank=True
+        _("minority status (self-declared)"),
+        max_length=120,
+        blank=True,
+        choices=codes.MINORITY_STATUSES,
     )
     home_region = models.CharField(_("home region"), max_length=60, blank=True)
     can_lead = models.BooleanField(_("may lead visits"), default=False)

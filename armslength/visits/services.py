@@ -246,6 +246,8 @@ def _refuse(visit, person, role, user, check, message: str):
                 "person": person.key,
                 "role": role,
                 "verdict": check.verdict.code,
+                # the rules that decided it, counted by rule in the annual report
+                "rules": sorted({r.rule for r in check.reasons if r.verdict == check.verdict}),
                 "reason": message,
             }
         },

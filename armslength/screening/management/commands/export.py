@@ -5,23 +5,12 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 from django.utils import timezone
 
+from armslength.core.commands import find_body
 from armslength.engine.cli import write_atomically
-from armslength.register.models import Body, Person
+from armslength.register.models import Person
 from armslength.screening.dataset_io import export_document
-
-
-def find_body(ref: str) -> Body:
-    """A body by id (key or number) or abbreviation, in any case."""
-    condition = Q(key__iexact=ref) | Q(abbreviation__iexact=ref)
-    if ref.isdigit():
-        condition |= Q(pk=int(ref))
-    body = Body.objects.filter(condition).first()
-    if body is None:
-        raise CommandError(f"--body: unknown body {ref!r}", returncode=2)
-    return body
 
 
 class Command(BaseCommand):

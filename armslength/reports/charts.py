@@ -1,0 +1,116 @@
+"""Charts drawn as SVG on the server.
+
+Plain strings, no plotting library and no script: the same markup shows in the
+browser, in the PDF (WeasyPrint draws inline SVG) and offline. Each chart has
+a <title> and an aria-label so a screen reader gets the gist; the figures
+themselves are always in a table next to the chart.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+PALETTE = ("#1f5f8b", "#e07b39", "#3a9d5d", "#8e5ea2", "#c94f4f", "#7f7f7f")
+FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'class="chart" {FONT} font-size="11">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", **attrs) -> str:
+    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f} %"
+
+
+def horizontal_bars(title: str, items: list[tuple[str, float]], *, of: float = 1.0) -> str:
+    """One bar per item, as a share of `of` (expertise coverage)."""
+    label_w, bar_w, row_h = 190, 300, 20
+    height = 10 + row_h * max(1, len(items))
+    body = []
+    if not items:
+        body.append(_text(10, 20, "Nothing recorded"))
+    for i, (label, value) in enumerate(items):
+        y = 8 + i * row_h
+        fraction = (value / of) if of else 0.0
+        body.append(_text(label_w - 6, y + 11, label, "end"))
+        body.append(
+            f'<rect x="{label_w}" y="{y}" width="{bar_w * fraction:.1f}" height="{row_h - 6}" '
+            f'fill="{PALETTE[0]}"/>'
+        )
+        body.append(_text(label_w + bar_w * fraction + 4, y + 11, _percent(fraction)))
+    return _svg(label_w + bar_w + 60, height, title, body)
+
+
+def stacked_columns(title: str, columns: list[str], series: list[tuple[str, list[float]]]) -> str:
+    """One column per year, stacked by series (headcount by category)."""
+    left, top, plot_h, col_w, gap = 40, 10, 160, 46, 22
+    totals = [sum(values[i] for _, values in series) for i in range(len(columns))]
+    peak = max(totals, default=0) or 1
+    width = left + len(columns) * (col_w + gap) + 10
+    body = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width}" y2="{top + plot_h}" stroke="#999"/>'
+    ]
+    body.append(_text(left - 4, top + 8, f"{peak:g}", "end"))
+    body.append(_text(left - 4, top + plot_h, "0", "end"))
+    for i, column in enumerate(columns):
+        x, y = left + gap / 2 + i * (col_w + gap), top + plot_h
+        for s, (_label, values) in enumerate(series):
+            h = plot_h * values[i] / peak
+            y -= h
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w}" height="{h:.1f}" '
+                f'fill="{PALETTE[s % len(PALETTE)]}"/>'
+            )
+        body.append(_text(x + col_w / 2, top + plot_h + 14, column, "middle"))
+        body.append(_text(x + col_w / 2, y - 3, f"{totals[i]:g}", "middle"))
+    legend_y = top + plot_h + 30
+    for s, (label, _values) in enumerate(series):
+        lx = left + (s % 3) * 150
+        ly = legend_y + (s // 3) * 16
+        body.append(
+            f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" '
+            f'fill="{PALETTE[s % len(PALETTE)]}"/>'
+        )
+        body.append(_text(lx + 14, ly, label))
+    height = legend_y + 16 * ((len(series) + 2) // 3) + 4
+    return _svg(max(width, left + 450), height, title, body)
+
+
+def share_panels(title: str, panels: list[tuple[str, list[tuple[str, float | None]]]]) -> str:
+    """Small multiples: one little column chart of a share over the years per panel."""
+    per_row, panel_w, panel_h, plot_h = 4, 170, 110, 60
+    rows = (len(panels) + per_row - 1) // per_row
+    peak = max((v for _, points in panels for _, v in points if v is not None), default=0)
+    peak = max(peak, 0.01)
+    body = []
+    for n, (name, points) in enumerate(panels):
+        ox, oy = (n % per_row) * panel_w, (n // per_row) * panel_h
+        body.append(_text(ox + 6, oy + 14, name, font_weight="bold"))
+        base = oy + 20 + plot_h
+        body.append(
+            f'<line x1="{ox + 6}" y1="{base}" x2="{ox + panel_w - 10}" y2="{base}" stroke="#999"/>'
+        )
+        width = (panel_w - 20) / max(1, len(points))
+        for i, (year, value) in enumerate(points):
+            x = ox + 8 + i * width
+            if value is None:
+                body.append(_text(x + width / 2, base - 3, "\u2013", "middle"))
+            else:
+                h = plot_h * value / peak
+                body.append(
+                    f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{width - 6:.1f}" '
+                    f'height="{h:.1f}" fill="{PALETTE[0]}"/>'
+                )
+                body.append(_text(x + width / 2 - 3, base - h - 2, f"{value * 100:.0f}%", "middle"))
+            body.append(_text(x + width / 2 - 3, base + 12, "\u2019" + year[-2:], "middle"))
+    return _svg(per_row * panel_w, max(1, rows) * panel_h + 6, title, body)

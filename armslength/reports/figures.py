@@ -1,0 +1,430 @@
+"""A body's figures for one reporting year, counted from the register.
+
+The reporting year is the calendar year; figures about people are taken "as at"
+the last day of the year (or today, for the year still running). Everything is
+read in a handful of queries for all bodies at once and counted in Python, so
+the NPM-wide report of a national register stays fast (benchmarks/RESULTS.md).
+
+Definitions, stated in the report beside each figure:
+- a person is *with the body* on a day when they have joined and not yet left;
+  a secondee (or anyone with a secondment) counts only on the days a
+  secondment covers, and counts as a secondee on those days;
+- *on NPM work* means an NPM role other than "not NPM work" (UK-9);
+- FTE is 1 for someone full time on NPM work, else their recorded share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from armslength.compliance.models import Acknowledgement, Assessment, FindingRecord, Supervision
+from armslength.register.models import Body, Person, Secondment, TrainingRecord
+from armslength.screening.models import current_policy
+from armslength.visits.models import Assignment, Override, OverrideStatus, Visit, VisitStatus
+
+#: The shape of `Snapshot.figures`; bump when a key changes meaning.
+FIGURES_VERSION = 1
+#: "members and staff" (APT: skills and expertise of NPM members and staff)
+EXPERTISE_CATEGORIES = frozenset({"member", "staff", "secondee"})
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+
+    @classmethod
+    def of(cls, year: int, today: dt.date) -> Period:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return cls(year, start, end, min(end, today))
+
+    def moment(self, day: dt.date, *, end_of_day: bool = False) -> dt.datetime:
+        time = dt.time.max if end_of_day else dt.time.min
+        return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def collect(year: int, *, today: dt.date, body_ids: list[int] | None = None) -> dict[int, dict]:
+    """Raw figures of each body (all bodies when `body_ids` is None), keyed by body id."""
+    period = Period.of(year, today)
+    people = _people(body_ids)
+    secondments = _by_person(
+        _scoped(Secondment.objects, body_ids).values(
+            "person_id", "start", "end", "justification", "origin__name", "origin__sector"
+        )
+    )
+    parameters = current_policy()[0].parameters
+    ids = body_ids if body_ids is not None else Body.objects.values_list("id", flat=True)
+    figures: dict[int, dict] = {body_id: empty(period) for body_id in ids}
+    for body_id, members in _group(people.values(), "body_id").items():
+        status = {
+            p["id"]: _status_at(p, secondments.get(p["id"], []), period.as_of) for p in members
+        }
+        figures[body_id]["people"] = _staffing(members, status)
+        figures[body_id]["secondees"] = _secondees(members, status, secondments, period)
+    _add_compliance(figures, people, secondments, period, parameters, body_ids)
+    _add_visits(figures, period, secondments)
+    _add_findings(figures, period, body_ids)
+    _add_diversity(figures, people, secondments, period, body_ids)
+    return figures
+
+
+def empty(period: Period) -> dict:
+    """The figures of a body with nobody on record (every count zero)."""
+    return {
+        "version": FIGURES_VERSION,
+        "as_of": period.as_of.isoformat(),
+        "people": _staffing([], {}),
+        "secondees": _secondees([], {}, {}, period),
+        "compliance": _compliance_counts([], {}, {}, period, None),
+        "visits": {
+            "count": 0,
+            "days": 0,
+            "with_secondee": 0,
+            "refused": {},
+            "refused_attempts": 0,
+            "overrides": 0,
+        },
+        "findings": {"opened": 0, "closed": 0, "open_at_end": 0, "open_by_rule": {}},
+        "expertise": {"base": 0, "tags": {}, "skills": {}},
+        "gender": {},
+        "minority": {},
+    }
+
+
+# --- people -----------------------------------------------------------------
+
+PERSON_FIELDS = (
+    "id",
+    "body_id",
+    "category",
+    "npm_role",
+    "full_time_npm",
+    "npm_share",
+    "joined",
+    "left",
+    "gender",
+    "minority_status",
+    "expertise",
+    "skills",
+)
+
+
+def _people(body_ids):
+    qs = Person.objects.all()
+    if body_ids is not None:
+        qs = qs.filter(body_id__in=body_ids)
+    return {p["id"]: p for p in qs.values(*PERSON_FIELDS)}
+
+
+def _covers(secondment: dict, day: dt.date) -> bool:
+    start, end = secondment["start"], secondment["end"]
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _overlap_days(secondment: dict, period: Period) -> int:
+    start = max(secondment["start"] or period.start, period.start)
+    end = min(secondment["end"] or period.as_of, period.as_of)
+    return max(0, (end - start).days + 1)
+
+
+def _status_at(person: dict, secondments: list[dict], day: dt.date) -> str | None:
+    """The category a person held on `day`, or None when they were not with the body."""
+    if (person["joined"] and person["joined"] > day) or (person["left"] and person["left"] <= day):
+        return None
+    if any(_covers(s, day) for s in secondments):
+        return "secondee"
+    if person["category"] == "secondee":
+        return "secondee" if not secondments else None
+    return person["category"]
+
+
+def _on_npm_work(person: dict) -> bool:
+    return person["npm_role"] != "non_npm"
+
+
+def fte(person: dict) -> float:
+    if person["full_time_npm"]:
+        return 1.0
+    return float(person["npm_share"] or 0)
+
+
+def _staffing(members: list[dict], status: dict[int, str | None]) -> dict:
+    """UK-9: who does NPM work, by category and by NPM role."""
+    by_category: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    by_role: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    headcount, total = 0, 0.0
+    non_npm = 0
+    for p in members:
+        category = status.get(p["id"])
+        if category is None:
+            continue
+        if not _on_npm_work(p):
+            non_npm += 1
+            continue
+        share = fte(p)
+        headcount += 1
+        total += share
+        for table, key in ((by_category, category), (by_role, p["npm_role"] or "not_recorded")):
+            table[key][0] += 1
+            table[key][1] += share
+    return {
+        "headcount": headcount,
+        "fte": round(total, 2),
+        "non_npm_headcount": non_npm,
+        "by_category": _rounded(by_category),
+        "by_role": _rounded(by_role),
+    }
+
+
+def _rounded(table: dict[str, list[float]]) -> dict[str, dict]:
+    return {k: {"headcount": v[0], "fte": round(v[1], 2)} for k, v in sorted(table.items())}
+
+
+def _secondees(members, status, secondments, period: Period) -> dict:
+    """UK-10 and UK-11: how many secondees, from where, and why new ones were needed."""
+    headcount, total = 0, 0.0
+    by_origin: Counter[str] = Counter()
+    by_sector: Counter[str] = Counter()
+    new, justified = 0, 0
+    justifications: Counter[str] = Counter()
+    for p in members:
+        mine = secondments.get(p["id"], [])
+        if status.get(p["id"]) == "secondee" and _on_npm_work(p):
+            headcount += 1
+            total += fte(p)
+            current = next((s for s in mine if _covers(s, period.as_of)), None)
+            by_origin[(current or {}).get("origin__name") or "Not recorded"] += 1
+            by_sector[(current or {}).get("origin__sector") or "not_recorded"] += 1
+        for s in mine:
+            if s["start"] and period.start <= s["start"] <= period.as_of:
+                new += 1
+                text = s["justification"].strip()
+                justified += bool(text)
+                justifications[text or "(no justification recorded)"] += 1
+    return {
+        "headcount": headcount,
+        "fte": round(total, 2),
+        "by_origin": dict(sorted(by_origin.items())),
+        "by_sector": dict(sorted(by_sector.items())),
+        "new": new,
+        "new_justified": justified,
+        "justifications": dict(justifications.most_common()),
+    }
+
+
+# --- safeguards ---------------------------------------------------------------
+
+
+def _add_compliance(figures, people, secondments, period: Period, parameters, body_ids) -> None:
+    """UK-12, UK-13, UK-15: assessments, supervisions and acknowledgements due and done."""
+    records = {
+        "assessments": _by_person(
+            _scoped(Assessment.objects, body_ids)
+            .filter(date__lte=period.as_of)
+            .values("person_id", "date", "next_review")
+        ),
+        "supervisions": _by_person(
+            _scoped(Supervision.objects, body_ids)
+            .filter(date__gte=period.start, date__lte=period.as_of)
+            .values("person_id", "date")
+        ),
+        "acknowledgements": _by_person(
+            _scoped(Acknowledgement.objects, body_ids)
+            .filter(date__lte=period.as_of)
+            .values("person_id", "kind")
+        ),
+    }
+    for body_id, members in _group(people.values(), "body_id").items():
+        figures[body_id]["compliance"] = _compliance_counts(
+            members, secondments, records, period, parameters
+        )
+
+
+def _compliance_counts(members, secondments, records, period: Period, parameters) -> dict:
+    counts = {
+        k: {"due": 0, "done": 0}
+        for k in ("assessments", "supervisions", "acknowledgements", "exit_acknowledgements")
+    }
+    for p in members:
+        pid = p["id"]
+        in_post = sum(_overlap_days(s, period) for s in secondments.get(pid, []))
+        if in_post:
+            counts["assessments"]["due"] += 1
+            counts["assessments"]["done"] += any(
+                _assessment_in_force(a, period, parameters) for a in records["assessments"][pid]
+            )
+            due = in_post // parameters.supervision_days
+            counts["supervisions"]["due"] += due
+            counts["supervisions"]["done"] += min(due, len(records["supervisions"][pid]))
+        kinds = {a["kind"] for a in records["acknowledgements"][pid]}
+        if _status_at(p, secondments.get(pid, []), period.as_of) and _on_npm_work(p):
+            counts["acknowledgements"]["due"] += 1
+            counts["acknowledgements"]["done"] += "independence" in kinds
+        if p["left"] and period.start <= p["left"] <= period.as_of:
+            counts["exit_acknowledgements"]["due"] += 1
+            counts["exit_acknowledgements"]["done"] += "exit_confidentiality" in kinds
+    return counts
+
+
+def _assessment_in_force(assessment: dict, period: Period, parameters) -> bool:
+    """Made in the year, or made earlier and not yet due for review when the year began."""
+    if assessment["date"] >= period.start:
+        return True
+    review = assessment["next_review"] or _add_months(
+        assessment["date"], parameters.assessment_review_months
+    )
+    return review >= period.start
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+# --- visits -------------------------------------------------------------------
+
+
+def _add_visits(figures, period: Period, secondments) -> None:
+    """UK-14: visits made, with or without a secondee, refused assignments, overrides."""
+    visits = {
+        v["id"]: v
+        for v in Visit.objects.filter(start__gte=period.start, start__lte=period.as_of)
+        .exclude(status=VisitStatus.CANCELLED)
+        .values("id", "body_id", "start", "end")
+    }
+    seconded: set[int] = set()
+    for a in (
+        Assignment.objects.filter(visit__in=list(visits))
+        .exclude(role="preparation")
+        .values("visit_id", "person_id")
+    ):
+        visit = visits[a["visit_id"]]
+        if any(_covers(s, visit["start"]) for s in secondments.get(a["person_id"], [])):
+            seconded.add(a["visit_id"])
+    for body_id, rows in _group(visits.values(), "body_id").items():
+        if body_id in figures:
+            figures[body_id]["visits"].update(
+                count=len(rows),
+                days=sum((v["end"] - v["start"]).days + 1 for v in rows),
+                with_secondee=sum(v["id"] in seconded for v in rows),
+            )
+    _add_refusals(figures, period)
+    overrides = Override.objects.filter(
+        status=OverrideStatus.APPROVED,
+        decided_at__gte=period.moment(period.start),
+        decided_at__lte=period.moment(period.as_of, end_of_day=True),
+    ).values_list("visit__body_id", flat=True)
+    for body_id in overrides:
+        if body_id in figures:
+            figures[body_id]["visits"]["overrides"] += 1
+
+
+def _add_refusals(figures, period: Period) -> None:
+    """Assignments the rules refused, read from the visits' audit trail, by rule."""
+    from auditlog.models import LogEntry
+
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Visit),
+        timestamp__gte=period.moment(period.start),
+        timestamp__lte=period.moment(period.as_of, end_of_day=True),
+        additional_data__has_key="refused",
+    ).values_list("object_pk", "additional_data")
+    entries = list(entries)
+    body_of = dict(
+        Visit.objects.filter(pk__in={int(pk) for pk, _ in entries}).values_list("pk", "body_id")
+    )
+    for pk, data in entries:
+        body_id = body_of.get(int(pk))
+        if body_id not in figures:
+            continue
+        figures[body_id]["visits"]["refused_attempts"] += 1
+        refused = figures[body_id]["visits"]["refused"]
+        for rule in data["refused"].get("rules") or ["not recorded"]:
+            refused[rule] = refused.get(rule, 0) + 1
+
+
+# --- findings -----------------------------------------------------------------
+
+
+def _add_findings(figures, period: Period, body_ids) -> None:
+    start = period.moment(period.start)
+    end = period.moment(period.as_of, end_of_day=True)
+    qs = FindingRecord.objects.filter(opened_at__lte=end, body__isnull=False)
+    if body_ids is not None:
+        qs = qs.filter(body_id__in=body_ids)
+    for row in qs.values("body_id", "rule", "opened_at", "closed_at"):
+        if row["body_id"] not in figures:
+            continue
+        counts = figures[row["body_id"]]["findings"]
+        counts["opened"] += row["opened_at"] >= start
+        closed = row["closed_at"] is not None and row["closed_at"] <= end
+        counts["closed"] += closed and row["closed_at"] >= start
+        if not closed:
+            counts["open_at_end"] += 1
+            counts["open_by_rule"][row["rule"]] = counts["open_by_rule"].get(row["rule"], 0) + 1
+
+
+# --- expertise and diversity ----------------------------------------------------
+
+
+def _add_diversity(figures, people, secondments, period: Period, body_ids) -> None:
+    """APT (OPCAT art. 18.2): expertise, gender balance and minority representation."""
+    trained = _by_person(
+        _scoped(TrainingRecord.objects, body_ids)
+        .filter(completed__lte=period.as_of)
+        .exclude(skill="")
+        .values("person_id", "skill")
+    )
+    for body_id, members in _group(people.values(), "body_id").items():
+        tags: Counter[str] = Counter()
+        skills: Counter[str] = Counter()
+        gender: Counter[str] = Counter()
+        minority: Counter[str] = Counter()
+        base = 0
+        for p in members:
+            category = _status_at(p, secondments.get(p["id"], []), period.as_of)
+            if category is None or not _on_npm_work(p):
+                continue
+            gender[p["gender"] or "undisclosed"] += 1
+            minority[p["minority_status"] or "not_stated"] += 1
+            if category not in EXPERTISE_CATEGORIES:
+                continue
+            base += 1
+            tags.update(set(p["expertise"] or []))
+            skills.update(set(p["skills"] or []) | {t["skill"] for t in trained[p["id"]]})
+        figures[body_id]["expertise"] = {
+            "base": base,
+            "tags": dict(sorted(tags.items())),
+            "skills": dict(sorted(skills.items())),
+        }
+        figures[body_id]["gender"] = dict(sorted(gender.items()))
+        figures[body_id]["minority"] = dict(sorted(minority.items()))
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _scoped(manager, body_ids):
+    """Records about people, limited to the given bodies' people when asked."""
+    if body_ids is None:
+        return manager.all()
+    return manager.filter(person__body_id__in=body_ids)
+
+
+def _group(rows, key: str) -> dict:
+    grouped: dict = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+def _by_person(rows) -> defaultdict:
+    return defaultdict(list, _group(rows, "person_id"))
