@@ -17,7 +17,9 @@ from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
+from armslength.compliance.models import Assessment
 from armslength.register.demo import load_demo
 from armslength.register.models import Body, Person, Secondment
 from armslength.reports import render
@@ -275,6 +277,19 @@ def test_safeguards_due_and_done_follow_the_secondees_in_post(cast, today):
     due = table(report, "safeguards", "due_and_done")
     assessments = row(due, "Conflict-of-interest assessments in force (UK-12)")
     assert assessments[1:3] == [1, 0]  # Sam is in post; no assessment on record
+    draft = Assessment.objects.create(person=cast.sam, date=today - dt.timedelta(days=50))
+    assessments = row(
+        table(build_report(today.year, body=cast.hmip, today=today), "safeguards", "due_and_done"),
+        "Conflict-of-interest assessments in force (UK-12)",
+    )
+    assert assessments[1:3] == [1, 0]  # a draft counts for nothing
+    draft.signed_off_at = timezone.now()
+    draft.save()
+    assessments = row(
+        table(build_report(today.year, body=cast.hmip, today=today), "safeguards", "due_and_done"),
+        "Conflict-of-interest assessments in force (UK-12)",
+    )
+    assert assessments[1:3] == [1, 1]
     supervisions = row(due, "Supervision meetings (UK-13)")
     assert supervisions[1] == min(100, (today - dt.date(today.year, 1, 1)).days + 1) // 90
 

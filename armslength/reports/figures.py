@@ -226,8 +226,9 @@ def _add_compliance(figures, people, secondments, period: Period, parameters, bo
     """UK-12, UK-13, UK-15: assessments, supervisions and acknowledgements due and done."""
     records = {
         "assessments": _by_person(
+            # a draft counts for nothing until the assessor signs it off (docs/decisions.md)
             _scoped(Assessment.objects, body_ids)
-            .filter(date__lte=period.as_of)
+            .filter(date__lte=period.as_of, signed_off_at__isnull=False)
             .values("person_id", "date", "next_review")
         ),
         "supervisions": _by_person(
