@@ -260,6 +260,22 @@ def test_csv_export_respects_scope(cast, client_for):
     assert "Carol Carter" in body and "Alice Adams" not in body
 
 
+def test_xlsx_export_respects_scope_and_filters(cast, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    Person.objects.create(
+        body=cast.cqc, name="Cora Clark", category="member", npm_role="frontline", gender="female"
+    )
+    client = client_for(cast.cqc_manager)
+    response = client.get(reverse("register:person_list"), {"export": "xlsx", "category": "staff"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Carol Carter"]  # CQC's staff only: not HMIP's Alice, not the member Cora
+
+
 def test_other_bodys_manager_cannot_change_by_post(cast, client_for):
     client = client_for(cast.cqc_manager)
     url = reverse("register:person_edit", args=[cast.alice.pk])

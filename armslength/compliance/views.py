@@ -39,7 +39,8 @@ from armslength.compliance.services import (
     findings_sync,
 )
 from armslength.core import access
-from armslength.core.views import ObjectEditView, csv_response, record_views
+from armslength.core.exports import export_response, requested_format
+from armslength.core.views import ObjectEditView, record_views
 from armslength.engine import codes
 from armslength.register.models import Person
 
@@ -328,9 +329,10 @@ class DashboardView(View):
                     r.due or r.opened_at.date(),
                 )
             )
-        if request.GET.get("export") == "csv":
-            return csv_response(
-                "findings.csv",
+        if fmt := requested_format(request):
+            return export_response(
+                fmt,
+                "findings",
                 [
                     "severity",
                     "rule",
@@ -389,9 +391,10 @@ class DashboardView(View):
             (b, [counts.get((b, r), 0) for r in rules], sum(counts.get((b, r), 0) for r in rules))
             for b in bodies
         ]
-        if request.GET.get("export") == "csv":
-            return csv_response(
-                "findings-per-body.csv",
+        if fmt := requested_format(request):
+            return export_response(
+                fmt,
+                "findings-per-body",
                 ["body", *rules, "total"],
                 ([b, *row, total] for b, row, total in table),
             )

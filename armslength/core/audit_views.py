@@ -15,7 +15,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from armslength.accounts.models import Role
-from armslength.core.views import csv_response
+from armslength.core.exports import export_response, requested_format
 
 AUDITED_APPS = ("register", "accounts", "declarations", "visits", "compliance", "reports")
 
@@ -75,9 +75,11 @@ class AuditTrailView(View):
         qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
         filterset = LogEntryFilterSet(request.GET, queryset=qs)
         rows = filterset.qs if filterset.is_valid() else qs.none()
-        if request.GET.get("export") == "csv":
+        if fmt := requested_format(request):
             header = ["when", "who", "action", "record_type", "record_id", "record", "changes"]
-            return csv_response("audit-trail.csv", header, (entry_row(e) for e in rows.iterator()))
+            return export_response(
+                fmt, "audit-trail", header, (entry_row(e) for e in rows.iterator())
+            )
         table = LogEntryTable(rows)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return render(request, "core/audit_trail.html", {"table": table, "filterset": filterset})

@@ -7,15 +7,13 @@ A record type's views are subclasses that name the model and its neighbours
 
 from __future__ import annotations
 
-import csv
-
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from armslength.core import access
+from armslength.core.exports import export_response, requested_format
 from armslength.core.forms import scope_choices
 
 
@@ -69,32 +68,26 @@ class ObjectListView(ObjectMixin, View):
         qs = self.get_queryset(request)
         filterset = self.filterset_class(request.GET, queryset=qs, request=request)
         rows = filterset.qs if filterset.is_valid() else qs.none()
-        if request.GET.get("export") == "csv":
-            return self.export_csv(rows)
+        fmt = requested_format(request)
+        if fmt:
+            return self.export(fmt, rows)
         table = self.table_class(rows)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
-        context = self.base_context(request, table=table, filterset=filterset)
+        context = self.base_context(
+            request,
+            table=table,
+            filterset=filterset,
+            export_formats=[("csv", _("Export CSV")), ("xlsx", _("Export XLSX"))],
+        )
         template = "core/object_table.html" if request.htmx else self.template_name
         return render(request, template, context)
 
-    def export_csv(self, rows):
+    def export(self, fmt: str, rows):
         """Export what the user sees with the same filters; columns from the table."""
-        table = self.table_class(rows)
-        name = self.model._meta.verbose_name_plural.replace(" ", "-")
-
-        def lines():
-            writer = csv.writer(_Echo())
-            for row in table.as_values():
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
+        values = self.table_class(rows).as_values()
+        header = next(values)
+        name = str(self.model._meta.verbose_name_plural).replace(" ", "-")
+        return export_response(fmt, name, header, values)
 
 
 class ObjectDetailView(ObjectMixin, View):
@@ -235,15 +228,6 @@ def history_for(obj) -> models.QuerySet:
 
 def parent_marker(obj) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
-
-
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
 
 
 def record_views(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from armslength.core import access
-from armslength.core.views import csv_response
+from armslength.core.exports import export_response, requested_format
 from armslength.engine import codes
 from armslength.engine.policy import FINDING_IDS, RULE_IDS, PolicyError, load_policy_text
 from armslength.register.models import Body, Establishment, Person
@@ -64,9 +64,10 @@ class ScreeningView(View):
             if not _matches(filters, person, est, result):
                 continue
             rows.append((person, est, result))
-        if request.GET.get("export") == "csv":
-            return csv_response(
-                "screening.csv",
+        if fmt := requested_format(request):
+            return export_response(
+                fmt,
+                "screening",
                 [
                     "person",
                     "person_key",
