@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "armslength.visits",
     "armslength.screening",
     "armslength.reports",
+    "armslength.spreadsheets",
 ]
 
 MIDDLEWARE = [

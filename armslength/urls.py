@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("armslength.visits.urls")),
     path("", include("armslength.screening.urls")),
     path("reports/", include("armslength.reports.urls")),
+    path("import/", include("armslength.spreadsheets.urls")),
     path("audit/", include(audit_patterns)),
 ]

@@ -47,6 +47,8 @@ class Policy:
     person_writes: bool = False
     #: further lookups to a body whose managers may read the row (joint visits)
     read_also: tuple[str, ...] = ()
+    #: lookup to the account that made the row; that account reads and writes it
+    owner: str | None = None
 
 
 _POLICIES: dict[type[Model], Policy] = {}
@@ -100,6 +102,8 @@ def writable(user, model: type[Model]) -> QuerySet:
         return qs.filter(**{policy.body: user.body_id}, **dict(policy.manager_writes_only))
     if role == Role.STAFF and policy.person_writes and user.person_id:
         return qs.filter(**{policy.person: user.person_id})
+    if policy.owner:
+        return qs.filter(**{policy.owner: user.pk})
     return qs.none()
 
 
@@ -147,11 +151,14 @@ def get_writable(user, model: type[Model], pk) -> Model:
 
 
 def _own_rows(user, role: Role, policy: Policy) -> Q | None:
+    condition = None
     if role == Role.MANAGER and policy.body and user.body_id:
         condition = Q(**{policy.body: user.body_id})
         for lookup in policy.read_also:
             condition |= Q(**{lookup: user.body_id})
-        return condition
-    if role == Role.STAFF and policy.person and user.person_id:
-        return Q(**{policy.person: user.person_id})
-    return None
+    elif role == Role.STAFF and policy.person and user.person_id:
+        condition = Q(**{policy.person: user.person_id})
+    if policy.owner:
+        mine = Q(**{policy.owner: user.pk})
+        condition = mine if condition is None else condition | mine
+    return condition

@@ -34,6 +34,8 @@ def navigation(request) -> dict:
     ]
     if role == Role.MANAGER:
         items.append((_("Plan teams"), reverse("visits:planning")))
+    if role in (Role.MANAGER, Role.COORDINATOR):
+        items.append((_("Import"), reverse("spreadsheets:start")))
     if role == Role.COORDINATOR:
         items.append((_("Compliance"), reverse("compliance:dashboard")))
     items.append((_("Policy"), reverse("screening:policy")))

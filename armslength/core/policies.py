@@ -17,6 +17,7 @@ from armslength.declarations.models import Affiliation
 from armslength.register import models as register_models
 from armslength.reports.models import Narrative, Snapshot
 from armslength.screening.models import PolicyVersion
+from armslength.spreadsheets.models import ImportJob
 from armslength.visits.models import (
     Assignment,
     Override,
@@ -84,3 +85,6 @@ register(PlanningRun, Policy(body="body"))
 register(Snapshot, Policy(shared_read=frozenset({C}), shared_write=frozenset({C}), body="body"))
 # Report commentary: NPM-wide (no body) is the coordinator's; a body's is also its managers'.
 register(Narrative, Policy(shared_read=frozenset({C, M}), shared_write=frozenset({C}), body="body"))
+# An import is its body's managers' (they see the rows' values); the coordinator's
+# own imports of reference data are theirs.
+register(ImportJob, Policy(body="body", owner="created_by"))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SpreadsheetsConfig(AppConfig):
+    name = "armslength.spreadsheets"
+    verbose_name = "Spreadsheet import"

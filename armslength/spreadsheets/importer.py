@@ -1,0 +1,400 @@
+"""Checking a spreadsheet against the register, then writing it all or nothing.
+
+`check()` reads every row, resolves every reference, runs the models' own
+validation (the same `clean()` the web forms run) and returns a `Plan`: each
+row's change (new, update, unchanged) and every error with its row and
+column. Nothing is written. `apply()` writes a plan without errors in one
+transaction, each save audited. `import_sheet()` does both, inside one
+transaction, so the register cannot change between the check and the write.
+
+A re-import of the same file finds every row unchanged and writes nothing:
+rows are matched by their stable key (see each kind's `identity`), and a row
+whose values equal the record's is left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from armslength.declarations.models import Affiliation, ReviewStatus
+from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.spreadsheets.columns import BODY_KINDS, CellError, Column, Kind, blank
+from armslength.spreadsheets.reading import Sheet
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Change:
+    row: int
+    action: str  # "new", "update" or "unchanged"
+    instance: models.Model
+    many: dict[str, list] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    kind: Kind
+    changes: list[Change] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    def summary(self) -> dict[str, int]:
+        return {a: self.count(a) for a in ("new", "update", "unchanged")}
+
+
+class ImportRejected(Exception):
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        super().__init__(f"{len(plan.errors)} errors; nothing was imported")
+
+
+class Mapping:
+    """Which column of the file feeds which column of the kind."""
+
+    def __init__(self, kind: Kind, header: list[str], chosen: dict[str, str]):
+        self.kind = kind
+        position = {h: i for i, h in enumerate(header)}
+        self.index = {name: position[h] for name, h in chosen.items() if h in position}
+        self.file_header = {name: h for name, h in chosen.items() if h in position}
+
+    @classmethod
+    def guess(cls, kind: Kind, header: list[str], remembered: dict[str, str] | None = None):
+        """A remembered mapping where it still fits the file, else same-named columns."""
+        normal = {_normal(h): h for h in header if h}
+        chosen = {}
+        for column in kind.columns:
+            previous = (remembered or {}).get(column.name)
+            if previous in header:
+                chosen[column.name] = previous
+            elif _normal(column.name) in normal:
+                chosen[column.name] = normal[_normal(column.name)]
+        return chosen
+
+    def missing_required(self) -> list[str]:
+        return [c.name for c in self.kind.columns if c.required and c.name not in self.index]
+
+    def where(self, column: str) -> str:
+        """The column as the person sees it in their file."""
+        return self.file_header.get(column, column)
+
+
+def _normal(title: str) -> str:
+    return slugify(title).replace("-", "_")
+
+
+# --- the register as the importer sees it -----------------------------------------
+
+
+class Lookups:
+    """Everything a row may refer to, loaded once (a national file is thousands of rows)."""
+
+    def __init__(self, kind: Kind, body: Body | None):
+        self.body = body
+        self.organisations = {o.key: o for o in Organisation.objects.all()}
+        self.establishments = {e.key: e for e in Establishment.objects.all()}
+        self.bodies = {}
+        for b in Body.objects.all():
+            self.bodies[b.key.lower()] = b
+            self.bodies[b.abbreviation.lower()] = b
+        self.people: dict[str, Person] = {}
+        self.other_bodies_keys: set[str] = set()
+        if kind.key in BODY_KINDS and body is not None:
+            for p in Person.objects.all():
+                if p.body_id == body.pk:
+                    self.people[p.key] = p
+                else:
+                    self.other_bodies_keys.add(p.key)
+        self.existing = self._existing(kind)
+
+    def _existing(self, kind: Kind) -> dict:
+        if kind.key == "organisations":
+            return dict(self.organisations)
+        if kind.key == "establishments":
+            return dict(self.establishments)
+        if kind.key == "people":
+            return dict(self.people)
+        mine = [p.pk for p in self.people.values()]
+        if kind.key == "secondments":
+            return {
+                (s.person_id, s.start): s for s in Secondment.objects.filter(person_id__in=mine)
+            }
+        return {
+            (a.person_id, a.kind, a.establishment_id, a.organisation_id, a.start): a
+            for a in Affiliation.objects.filter(person_id__in=mine)
+        }
+
+    def resolve(self, column: Column, value):
+        if column.ref == "body":
+            found = []
+            for ref in value:
+                body = self.bodies.get(ref.lower())
+                if body is None:
+                    raise CellError(f"no body {ref!r} (use the abbreviation, e.g. HMIP)")
+                found.append(body)
+            return found
+        if not value:
+            return None
+        if column.ref == "organisation":
+            table, what = self.organisations, "organisation"
+        elif column.ref == "establishment":
+            table, what = self.establishments, "establishment"
+        else:
+            table, what = self.people, "person"
+        found = table.get(value)
+        if found is None:
+            scope = f" in {self.body.abbreviation}" if what == "person" and self.body else ""
+            raise CellError(f"no {what} with key {value!r}{scope}")
+        return found
+
+
+# --- checking -------------------------------------------------------------------
+
+
+def check(
+    kind: Kind,
+    sheet: Sheet,
+    chosen: dict[str, str],
+    *,
+    body: Body | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Every change the file would make and every error in it; writes nothing."""
+    plan = Plan(kind)
+    mapping = Mapping(kind, sheet.header, chosen)
+    for name in mapping.missing_required():
+        plan.errors.append(RowError(1, name, "this required column is not in the file"))
+    if plan.errors:
+        return plan
+    if kind.key in BODY_KINDS and body is None:
+        plan.errors.append(RowError(1, "", f"{kind.label} are imported into a body: name one"))
+        return plan
+    lookups = Lookups(kind, body)
+    if kind.key == "organisations":
+        _expect_new_organisations(kind, mapping, lookups, sheet)
+    seen: dict[object, int] = {}
+    total = len(sheet.rows)
+    for done, (number, cells) in enumerate(sheet.rows, start=1):
+        change = _check_row(kind, mapping, lookups, number, cells, seen, plan.errors)
+        if change is not None:
+            plan.changes.append(change)
+        if progress and (done % 250 == 0 or done == total):
+            progress(done, total)
+    return plan
+
+
+def _expect_new_organisations(kind, mapping, lookups, sheet) -> None:
+    """A row may name as parent an organisation that a later row of the file adds."""
+    for _number, cells in sheet.rows:
+        try:
+            key = (
+                kind.column("key").parse(cells[mapping.index["key"]])
+                if "key" in mapping.index
+                else ""
+            )
+            name = kind.column("name").parse(cells[mapping.index["name"]])
+        except CellError:
+            continue
+        key = key or slugify(name)[:80]
+        if key and key not in lookups.organisations:
+            lookups.organisations[key] = Organisation(key=key)
+
+
+def _check_row(kind, mapping, lookups, number, cells, seen, errors) -> Change | None:
+    values, many, failed = {}, {}, False
+    for name, index in mapping.index.items():
+        column = kind.column(name)
+        raw = cells[index]
+        try:
+            value = column.parse(raw)
+            if column.ref:
+                value = lookups.resolve(column, value)
+        except CellError as exc:
+            errors.append(RowError(number, mapping.where(name), str(exc), _shown(raw)))
+            failed = True
+            continue
+        if column.required and blank(value) and value is not False:
+            errors.append(RowError(number, mapping.where(name), "is empty", ""))
+            failed = True
+            continue
+        if column.ref == "body":
+            many[column.field] = value
+        else:
+            values[column.field] = value
+    if failed:
+        return None
+    identity = _identity(kind, values, lookups)
+    if identity in seen:
+        errors.append(
+            RowError(
+                number,
+                mapping.where(_identity_column(kind)),
+                f"duplicate {kind.singular}: the same {kind.identity} as row {seen[identity]}",
+            )
+        )
+        return None
+    seen[identity] = number
+    if kind.key == "people" and values["key"] in lookups.other_bodies_keys:
+        errors.append(
+            RowError(number, mapping.where("key"), "this key belongs to another body's person")
+        )
+        return None
+    existing = lookups.existing.get(identity)
+    instance = existing or _new(kind, lookups, identity)
+    if existing is not None and _unchanged(existing, values, many):
+        return Change(number, "unchanged", existing)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    try:
+        instance.clean_fields(exclude=_references(instance))
+        instance.clean()
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            column = _column_for(kind, name)
+            for message in messages:
+                errors.append(RowError(number, mapping.where(column), message))
+        return None
+    return Change(number, "update" if existing else "new", instance, many)
+
+
+def _shown(raw) -> str:
+    return "" if raw is None else str(raw)[:80]
+
+
+def _identity(kind: Kind, values: dict, lookups: Lookups):
+    if kind.key in ("organisations", "establishments"):
+        values["key"] = values.get("key") or slugify(values.get("name", ""))[:80]
+        return values["key"]
+    if kind.key == "people":
+        return values["key"]
+    person = values["person"].pk
+    if kind.key == "secondments":
+        return (person, values.get("start"))
+    target_est = values.get("establishment")
+    target_org = values.get("organisation")
+    return (
+        person,
+        values["kind"],
+        target_est.pk if target_est else None,
+        target_org.pk if target_org else None,
+        values.get("start"),
+    )
+
+
+def _identity_column(kind: Kind) -> str:
+    return "person" if kind.key in ("secondments", "affiliations") else "key"
+
+
+def _new(kind: Kind, lookups: Lookups, identity):
+    if kind.key == "organisations":
+        return lookups.organisations.get(identity) or Organisation()
+    if kind.key == "establishments":
+        return Establishment()
+    if kind.key == "people":
+        return Person(body=lookups.body)
+    if kind.key == "secondments":
+        return Secondment()
+    return Affiliation(status=ReviewStatus.ACCEPTED, review_note="Imported from a spreadsheet")
+
+
+def _unchanged(instance, values: dict, many: dict) -> bool:
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            return False
+    for name, targets in many.items():
+        current = {b.pk for b in getattr(instance, name).all()}
+        if current != {b.pk for b in targets}:
+            return False
+    return True
+
+
+def _references(instance) -> list[str]:
+    """Foreign keys were resolved from the register already; no query per row to re-check."""
+    return [f.name for f in instance._meta.concrete_fields if f.is_relation]
+
+
+def _column_for(kind: Kind, field_name: str) -> str:
+    for column in kind.columns:
+        if column.field == field_name:
+            return column.name
+    return "" if field_name == "__all__" else field_name
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def apply(plan: Plan, *, user=None, progress: Progress | None = None) -> dict[str, int]:
+    """Write a checked plan in one transaction; every save is on the audit trail."""
+    if plan.errors:
+        raise ImportRejected(plan)
+    writes = [c for c in plan.changes if c.action != "unchanged"]
+    with transaction.atomic(), set_actor(user) if user else nullcontext():
+        for done, change in enumerate(_parents_first(writes), start=1):
+            instance = change.instance
+            if isinstance(instance, Affiliation) and instance.pk is None:
+                instance.declared_by = user
+                instance.reviewed_by = user
+                instance.reviewed_at = timezone.now()
+            instance.save()
+            for name, targets in change.many.items():
+                getattr(instance, name).set(targets)
+            if progress and done % 250 == 0:
+                progress(done, len(writes))
+    return plan.summary()
+
+
+def _parents_first(changes: list[Change]) -> list[Change]:
+    """New organisations after the new parents they name, so every reference is saved."""
+    if not changes or not isinstance(changes[0].instance, Organisation):
+        return changes
+
+    def depth(org: Organisation) -> int:
+        n, node, seen = 0, org.parent, set()
+        while node is not None and id(node) not in seen:
+            seen.add(id(node))
+            n, node = n + 1, node.parent
+        return n
+
+    return sorted(changes, key=lambda c: depth(c.instance))
+
+
+def import_sheet(
+    kind: Kind,
+    sheet: Sheet,
+    chosen: dict[str, str],
+    *,
+    body: Body | None = None,
+    user=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Plan:
+    """Check and write in one transaction: all of it, or (on any error) none of it."""
+    with transaction.atomic():
+        plan = check(kind, sheet, chosen, body=body, progress=progress)
+        if plan.errors:
+            raise ImportRejected(plan)
+        if not dry_run:
+            apply(plan, user=user)
+    return plan
