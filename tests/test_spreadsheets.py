@@ -304,3 +304,17 @@ def test_the_coordinator_imports_reference_data_but_not_people(cast, client_for)
     data = csv_bytes(["key", "name", "sector"], [["nhs", "NHS", "health"]])
     assert _upload(client, data, name="orgs.csv", kind="organisations").status_code == 302
     assert ImportJob.objects.get().body is None
+
+
+def test_a_long_check_shows_its_progress_and_polls(cast, client_for):
+    client = client_for(cast.hmip_manager)
+    _upload(client, people_file(3))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.CHECKING, done_rows=2500, total_rows=5000
+    )
+    page = client.get(job.get_absolute_url())
+    assert "Checking row 2,500 of 5,000" in page.text
+    assert 'value="50"' in page.text and 'hx-trigger="every 1s"' in page.text
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
+    assert 'hx-trigger="every 1s"' not in client.get(job.get_absolute_url()).text
