@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "auditlog",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "armslength.core",
     "armslength.accounts",
     "armslength.register",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "armslength.screening",
     "armslength.reports",
     "armslength.spreadsheets",
+    "armslength.api",
 ]
 
 MIDDLEWARE = [
@@ -58,10 +62,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "armslength.core.middleware.RejectNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs a signed-in user unless it says otherwise (login page).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # (the API authenticates its own requests by token: see core/middleware.py)
+    "armslength.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -177,6 +183,59 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# The REST API (armslength/api): token or session auth, the web's access rules,
+# one error shape, a request budget per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "armslength.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "armslength.api.permissions.RecordAccess",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "armslength.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["armslength.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_RATE", "600/minute")},
+    "EXCEPTION_HANDLER": "armslength.api.errors.handle",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "armslength API",
+    "DESCRIPTION": (
+        "The register, declarations, visits and teams of an NPM, with the conflict engine's "
+        "verdicts, findings and the annual report. Authenticate with a personal token "
+        "(`Authorization: Bearer al_...`), created under My API tokens. Every endpoint "
+        "applies the same access rules as the web app."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "armslength.api.schema.add_error_responses",
+    ],
+}
+# Throttle counters live in the cache; give gunicorn workers a shared one in
+# production (CACHE_BACKEND=db, then `armslength createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache"
+        if env_str("CACHE_BACKEND") == "db"
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "armslength_cache",
+    }
+}
 
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 7

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("armslength.screening.urls")),
     path("reports/", include("armslength.reports.urls")),
     path("import/", include("armslength.spreadsheets.urls")),
+    path("api/", include("armslength.api.urls")),
     path("audit/", include(audit_patterns)),
 ]

@@ -72,7 +72,7 @@ def test_auditor_filters_and_exports_the_trail(cast, client_for):
     page = client.get(reverse("audit:trail"), {"q": "Sam Secondee"}).content.decode()
     assert "Sam Secondee" in page
     response = client.get(reverse("audit:trail"), {"q": "Alice", "export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0] == ["when", "who", "action", "record_type", "record_id", "record", "changes"]
     assert any(row[5] == "Alice Adams" and row[3] == "register.person" for row in rows[1:])
     assert all("alice" in row[5].lower() for row in rows[1:])

@@ -240,7 +240,8 @@ def test_dashboard_scopes_findings_and_the_coordinator_sees_counts(cast, client_
     csv = (
         client_for(cast.hmip_manager)
         .get(url, {"export": "csv", "rule": "secondee-awareness"})
-        .content.decode()
+        .getvalue()
+        .decode()
     )
     lines = csv.strip().splitlines()
     assert lines[0].startswith("severity,rule,person") and len(lines) == 3  # Nia and Sam

@@ -52,7 +52,7 @@ def test_screening_page_filters_and_exports(cast, client_for):
     assert "Sam Secondee" in page and "HMP Northbridge" in page
     none = client.get(reverse("screening:screening"), {"rule": "client"}).content.decode()
     assert "Nothing found" in none
-    csv = client.get(reverse("screening:screening"), {"export": "csv"}).content.decode()
+    csv = client.get(reverse("screening:screening"), {"export": "csv"}).getvalue().decode()
     assert csv.splitlines()[0].startswith("person,person_key,body,establishment")
     assert "secondment-origin" in csv
     assert client_for(cast.coordinator).get(reverse("screening:screening")).status_code == 403

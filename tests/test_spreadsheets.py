@@ -318,3 +318,12 @@ def test_a_long_check_shows_its_progress_and_polls(cast, client_for):
     assert 'value="50"' in page.text and 'hx-trigger="every 1s"' in page.text
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
     assert 'hx-trigger="every 1s"' not in client.get(job.get_absolute_url()).text
+
+
+def test_a_nul_character_in_a_cell_is_an_error_not_a_crash(cast):
+    data = csv_bytes(
+        ["key", "name", "category", "gender"], [["k1", "Bad\x00Name", "staff", "male"]]
+    )
+    with pytest.raises(ImportRejected) as raised:
+        run("people", data, cast.hmip)
+    assert str(raised.value.plan.errors[0]) == "row 2, column name: contains a NUL character"

@@ -44,6 +44,7 @@ def navigation(request) -> dict:
         items.append((_("Accounts"), reverse("accounts:user_list")))
     if role == Role.AUDITOR:
         items.append((_("Audit trail"), reverse("audit:trail")))
+    items.append((_("API"), reverse("accounts:tokens")))
     path = request.path
     return {
         "nav": [

@@ -63,6 +63,8 @@ def text(max_length: int):
         if blank(value):
             return ""
         result = str(value).strip()
+        if "\x00" in result:
+            raise CellError("contains a NUL character")
         if len(result) > max_length:
             raise CellError(f"is {len(result)} characters long; at most {max_length} fit")
         return result
@@ -150,6 +152,8 @@ def whole_number(value) -> int | None:
 def tags(value) -> list[str]:
     if blank(value):
         return []
+    if "\x00" in str(value):
+        raise CellError("contains a NUL character")
     parts = str(value).replace(",", ";").split(";")
     return [p.strip().lower().replace(" ", "_") for p in parts if p.strip()]
 

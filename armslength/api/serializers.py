@@ -1,0 +1,318 @@
+"""What the API shows of each record, and how a write is checked.
+
+References are by stable key (a person's key, an establishment's key), not
+database ids, so a client's data survives an export and re-import. Every
+related record a client may name is looked up among the rows the caller may
+see (or change), so a key from another body reads as unknown. Writes run the
+model's own `clean()`, the rules the web forms enforce. Special-category data
+(ethnicity, minority status) is not in the API at all.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from armslength.compliance.models import FindingRecord
+from armslength.core import access
+from armslength.declarations.models import Affiliation
+from armslength.engine import codes
+from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.visits.models import Assignment, Role, Visit
+
+
+class ScopedKey(serializers.SlugRelatedField):
+    """A reference by key to a row the caller may read (or, with `write`, change)."""
+
+    def __init__(self, model, *, write: bool = False, slug_field: str = "key", **kwargs):
+        self.model, self.write = model, write
+        kwargs.setdefault("queryset", model.objects.none())  # replaced per request
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.model.objects.none()
+        scope = access.writable if self.write else access.readable
+        return scope(request.user, self.model)
+
+
+class CleanedModelSerializer(serializers.ModelSerializer):
+    """Runs the model's `clean()` on the record as it would be saved."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        candidate = copy.copy(self.instance) if self.instance else model()
+        for name, value in attrs.items():
+            if not model._meta.get_field(name).many_to_many:
+                setattr(candidate, name, value)
+        self.prepare(candidate)
+        try:
+            candidate.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
+
+    def prepare(self, candidate) -> None:
+        """Fill what the caller does not send (the body of a new person) before checking."""
+
+
+def tag_list(**kwargs):
+    return serializers.ListField(child=serializers.CharField(max_length=60), **kwargs)
+
+
+class BodySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Body
+        fields = [
+            "key",
+            "abbreviation",
+            "name",
+            "jurisdictions",
+            "place_types",
+            "mandate_beyond_npm",
+            "is_coordinator",
+        ]
+        extra_kwargs = {"key": {"required": False}}
+
+    place_types = tag_list(required=False)
+
+
+class OrganisationSerializer(CleanedModelSerializer):
+    parent = ScopedKey(Organisation, required=False, allow_null=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["key", "name", "parent", "sector"]
+        extra_kwargs = {"key": {"required": False}}
+
+
+class EstablishmentSerializer(CleanedModelSerializer):
+    operator = ScopedKey(Organisation, required=False, allow_null=True)
+    visiting_bodies = ScopedKey(Body, many=True, required=False)
+
+    class Meta:
+        model = Establishment
+        fields = ["key", "name", "type", "operator", "region", "jurisdiction", "visiting_bodies"]
+        extra_kwargs = {"key": {"required": False}}
+
+
+class PersonSerializer(CleanedModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    reports_to = ScopedKey(Person, required=False, allow_null=True)
+    expertise = tag_list(required=False)
+    languages = tag_list(required=False)
+    skills = serializers.ListField(
+        child=serializers.ChoiceField(choices=codes.APT_SKILLS), required=False
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "key",
+            "body",
+            "name",
+            "email",
+            "category",
+            "npm_role",
+            "unit",
+            "expertise",
+            "languages",
+            "skills",
+            "gender",
+            "home_region",
+            "can_lead",
+            "leadership",
+            "reports_to",
+            "reports_to_origin",
+            "full_time_npm",
+            "npm_share",
+            "joined",
+            "left",
+            "term_start",
+            "term_end",
+            "term_appointing_process",
+            "term_renewable",
+            "max_visits",
+            "max_days",
+        ]
+        extra_kwargs = {"key": {"required": False}}
+
+    def prepare(self, candidate) -> None:
+        if candidate.body_id is None:
+            candidate.body_id = self.context["request"].user.body_id
+
+
+class SecondmentSerializer(CleanedModelSerializer):
+    person = ScopedKey(Person, write=True)
+    origin = ScopedKey(Organisation, required=False, allow_null=True)
+    origin_establishment = ScopedKey(Establishment, required=False, allow_null=True)
+    return_establishment = ScopedKey(Establishment, required=False, allow_null=True)
+
+    class Meta:
+        model = Secondment
+        fields = [
+            "id",
+            "person",
+            "origin",
+            "origin_establishment",
+            "return_establishment",
+            "start",
+            "end",
+            "open_process",
+            "published_criteria",
+            "justification",
+        ]
+
+
+class AffiliationSerializer(CleanedModelSerializer):
+    person = ScopedKey(Person, write=True)
+    establishment = ScopedKey(Establishment, required=False, allow_null=True)
+    organisation = ScopedKey(Organisation, required=False, allow_null=True)
+
+    class Meta:
+        model = Affiliation
+        fields = [
+            "id",
+            "person",
+            "kind",
+            "establishment",
+            "organisation",
+            "role",
+            "detail",
+            "with_role",
+            "start",
+            "end",
+            "on_leave",
+            "declared_at",
+            "status",
+        ]
+        read_only_fields = ["declared_at", "status"]
+
+
+class VisitSerializer(CleanedModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    establishment = ScopedKey(Establishment)
+    partner_bodies = ScopedKey(Body, many=True, required=False)
+    requires = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=20), required=False
+    )
+
+    class Meta:
+        model = Visit
+        fields = [
+            "key",
+            "body",
+            "partner_bodies",
+            "establishment",
+            "start",
+            "end",
+            "type",
+            "status",
+            "team_size",
+            "requires",
+            "min_women",
+            "needs_lead",
+        ]
+        extra_kwargs = {"key": {"required": False}}
+
+    def prepare(self, candidate) -> None:
+        if candidate.body_id is None:
+            candidate.body_id = self.context["request"].user.body_id
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """Adding someone to a team: the conflict engine decides, exactly as in the web app."""
+
+    visit = ScopedKey(Visit, write=True)
+    person = ScopedKey(Person)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "visit",
+            "person",
+            "role",
+            "verdict",
+            "reasons",
+            "policy_version",
+            "added_at",
+            "accepted_at",
+        ]
+        read_only_fields = [
+            "verdict",
+            "reasons",
+            "policy_version",
+            "added_at",
+            "accepted_at",
+        ]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    person = serializers.SlugRelatedField(slug_field="key", read_only=True)
+
+    class Meta:
+        model = FindingRecord
+        fields = [
+            "id",
+            "rule",
+            "severity",
+            "body",
+            "person",
+            "text",
+            "cites",
+            "action",
+            "due",
+            "opened_at",
+            "closed_at",
+        ]
+
+
+class ReasonSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    verdict = serializers.CharField()
+    cites = serializers.ListField(child=serializers.CharField())
+    text = serializers.CharField()
+
+
+class VerdictSerializer(serializers.Serializer):
+    person = serializers.CharField()
+    establishment = serializers.CharField()
+    visit = serializers.CharField(allow_null=True)
+    verdict = serializers.ChoiceField(choices=codes.VERDICTS)
+    reasons = ReasonSerializer(many=True)
+
+
+class ReportTableSerializer(serializers.Serializer):
+    section = serializers.CharField()
+    key = serializers.CharField()
+    title = serializers.CharField()
+    cites = serializers.ListField(child=serializers.CharField())
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(allow_blank=True))
+    )
+
+
+class ReportSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField(allow_null=True)
+    provisional = serializers.BooleanField()
+    tables = ReportTableSerializer(many=True)
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    errors = ErrorItemSerializer(many=True)
+    status = serializers.IntegerField()

@@ -1,0 +1,349 @@
+"""API endpoints, named after the records. Each asks `core.access` for its rows.
+
+Reading: the rows the caller may read, filtered and paginated. Writing: the
+same rules as the web (a manager writes their own body's records), the same
+validation (the model's `clean()`), the same audit trail (the caller is the
+actor). An assignment goes through `assignment_add`: the conflict engine
+refuses it exactly as in the web app, and the refusal is audited.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from auditlog.context import set_actor
+from django.db.models import ProtectedError
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from armslength.api import serializers as s
+from armslength.compliance.models import FindingRecord
+from armslength.core import access
+from armslength.declarations.models import Affiliation
+from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.reports.report import build_report, csv_value
+from armslength.screening.services import screen_register
+from armslength.visits.models import Assignment, Visit
+from armslength.visits.services import AssignmentRefused, assignment_add, visit_verdict
+
+
+@contextmanager
+def as_caller(request):
+    """Token requests authenticate inside DRF, after the audit middleware ran."""
+    with set_actor(request.user):
+        yield
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """One record type over `core.access`: list, read, create, change, delete."""
+
+    access_model = None
+    select_related: tuple[str, ...] = ()
+    lookup_field = "key"
+    ordering_fields = "__all__"
+
+    def get_queryset(self):
+        qs = access.readable(self.request.user, self.access_model)
+        return qs.select_related(*self.select_related).order_by("pk")
+
+    def perform_create(self, serializer):
+        with as_caller(self.request):
+            serializer.save(**self.create_defaults())
+
+    def create_defaults(self) -> dict:
+        return {}
+
+    def perform_update(self, serializer):
+        with as_caller(self.request):
+            serializer.save()
+
+    def perform_destroy(self, instance):
+        with as_caller(self.request):
+            try:
+                instance.delete()
+            except ProtectedError:
+                raise exceptions.ValidationError(
+                    "Other records still refer to this one; remove those first."
+                ) from None
+
+
+class BodyFilter(filters.FilterSet):
+    class Meta:
+        model = Body
+        fields = ["abbreviation", "is_coordinator"]
+
+
+class BodyViewSet(RecordViewSet):
+    access_model = Body
+    serializer_class = s.BodySerializer
+    filterset_class = BodyFilter
+
+
+class OrganisationFilter(filters.FilterSet):
+    parent = filters.CharFilter(field_name="parent__key")
+
+    class Meta:
+        model = Organisation
+        fields = ["sector", "parent"]
+
+
+class OrganisationViewSet(RecordViewSet):
+    access_model = Organisation
+    serializer_class = s.OrganisationSerializer
+    filterset_class = OrganisationFilter
+    select_related = ("parent",)
+
+
+class EstablishmentFilter(filters.FilterSet):
+    operator = filters.CharFilter(field_name="operator__key")
+
+    class Meta:
+        model = Establishment
+        fields = ["type", "region", "jurisdiction", "operator"]
+
+
+class EstablishmentViewSet(RecordViewSet):
+    access_model = Establishment
+    serializer_class = s.EstablishmentSerializer
+    filterset_class = EstablishmentFilter
+    select_related = ("operator",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("visiting_bodies")
+
+
+class PersonFilter(filters.FilterSet):
+    body = filters.CharFilter(field_name="body__key")
+
+    class Meta:
+        model = Person
+        fields = ["body", "category", "npm_role", "gender"]
+
+
+class PersonViewSet(RecordViewSet):
+    access_model = Person
+    serializer_class = s.PersonSerializer
+    filterset_class = PersonFilter
+    select_related = ("body", "reports_to")
+
+    def create_defaults(self) -> dict:
+        return {"body": self.request.user.body}
+
+
+class SecondmentFilter(filters.FilterSet):
+    person = filters.CharFilter(field_name="person__key")
+    origin = filters.CharFilter(field_name="origin__key")
+
+    class Meta:
+        model = Secondment
+        fields = ["person", "origin"]
+
+
+class SecondmentViewSet(RecordViewSet):
+    access_model = Secondment
+    serializer_class = s.SecondmentSerializer
+    filterset_class = SecondmentFilter
+    lookup_field = "pk"
+    select_related = ("person", "origin", "origin_establishment", "return_establishment")
+
+
+class AffiliationFilter(filters.FilterSet):
+    person = filters.CharFilter(field_name="person__key")
+
+    class Meta:
+        model = Affiliation
+        fields = ["person", "kind", "status"]
+
+
+class AffiliationViewSet(RecordViewSet):
+    """Declarations (APT: conflict of interest)."""
+
+    access_model = Affiliation
+    serializer_class = s.AffiliationSerializer
+    filterset_class = AffiliationFilter
+    lookup_field = "pk"
+    select_related = ("person", "establishment", "organisation")
+
+    def create_defaults(self) -> dict:
+        return {"declared_by": self.request.user}
+
+
+class VisitFilter(filters.FilterSet):
+    establishment = filters.CharFilter(field_name="establishment__key")
+    starts_after = filters.DateFilter(field_name="start", lookup_expr="gte")
+    starts_before = filters.DateFilter(field_name="start", lookup_expr="lte")
+
+    class Meta:
+        model = Visit
+        fields = ["establishment", "status", "type", "starts_after", "starts_before"]
+
+
+class VisitViewSet(RecordViewSet):
+    access_model = Visit
+    serializer_class = s.VisitSerializer
+    filterset_class = VisitFilter
+    select_related = ("body", "establishment")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("partner_bodies")
+
+    def create_defaults(self) -> dict:
+        return {"body": self.request.user.body}
+
+
+class AssignmentFilter(filters.FilterSet):
+    visit = filters.CharFilter(field_name="visit__key")
+    person = filters.CharFilter(field_name="person__key")
+
+    class Meta:
+        model = Assignment
+        fields = ["visit", "person", "role"]
+
+
+class AssignmentViewSet(RecordViewSet):
+    """Teams: add (through the conflict engine), read and remove; a role is changed by re-adding."""
+
+    access_model = Assignment
+    serializer_class = s.AssignmentSerializer
+    filterset_class = AssignmentFilter
+    lookup_field = "pk"
+    select_related = ("visit", "person")
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with as_caller(self.request):
+            try:
+                serializer.instance = assignment_add(
+                    visit=data["visit"],
+                    person=data["person"],
+                    role=data["role"],
+                    user=self.request.user,
+                )
+            except AssignmentRefused as exc:
+                raise exceptions.ValidationError({"person": [str(exc)]}) from None
+
+
+class FindingFilter(filters.FilterSet):
+    person = filters.CharFilter(field_name="person__key")
+    open = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull")
+
+    class Meta:
+        model = FindingRecord
+        fields = ["rule", "severity", "person", "open"]
+
+
+class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Compliance findings, with their open/closed history (read only)."""
+
+    access_model = FindingRecord
+    serializer_class = s.FindingSerializer
+    filterset_class = FindingFilter
+
+    def get_queryset(self):
+        return (
+            access.readable(self.request.user, FindingRecord)
+            .select_related("body", "person")
+            .order_by("pk")
+        )
+
+
+class VerdictView(APIView):
+    """The conflict engine's verdict for a person and an establishment or a visit."""
+
+    access_model = Person
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("person", OpenApiTypes.STR, required=True, description="person key"),
+            OpenApiParameter("establishment", OpenApiTypes.STR, description="establishment key"),
+            OpenApiParameter("visit", OpenApiTypes.STR, description="visit key"),
+        ],
+        responses={200: s.VerdictSerializer(many=True)},
+        description="With an establishment or a visit: that one verdict. With neither: every "
+        "establishment that is not clear for the person today.",
+    )
+    def get(self, request):
+        person = self._one(request, Person, "person", required=True)
+        establishment = self._one(request, Establishment, "establishment")
+        visit = self._one(request, Visit, "visit")
+        screening = screen_register()
+        if visit is not None:
+            results = [visit_verdict(screening, visit, person)]
+        elif establishment is not None:
+            today = self._today()
+            results = [screening.for_pair(person.key, establishment.key, today, today)]
+        else:
+            results = screening.for_people([person.key])
+        return Response([r.as_json() for r in results])
+
+    @staticmethod
+    def _today():
+        from django.utils import timezone
+
+        return timezone.localdate()
+
+    @staticmethod
+    def _one(request, model, name: str, required: bool = False):
+        key = request.query_params.get(name)
+        if not key:
+            if required:
+                raise exceptions.ValidationError({name: ["This parameter is required."]})
+            return None
+        found = access.readable(request.user, model).filter(key=key).first()
+        if found is None:
+            raise exceptions.ValidationError(
+                {name: [f"No {name} with key {key!r} that you may see."]}
+            )
+        return found
+
+
+class ReportView(APIView):
+    """The annual report's tables (as in its CSV files), for a year and optionally one body."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("body", OpenApiTypes.STR, description="body key; default NPM-wide"),
+        ],
+        responses={200: s.ReportSerializer},
+    )
+    def get(self, request, year: int):
+        from armslength.reports.views import READERS
+
+        if request.user.role not in READERS:
+            raise exceptions.PermissionDenied(
+                "Reports are for managers, the coordinator and auditors."
+            )
+        if not 1990 <= year <= 2100:
+            raise exceptions.NotFound("No report for that year.")
+        body = None
+        if key := request.query_params.get("body"):
+            body = Body.objects.filter(key=key).first()
+            mine = request.user.role != "manager" or (body and body.pk == request.user.body_id)
+            if body is None or not mine:
+                raise exceptions.NotFound("No such body, or not yours to report on.")
+        report = build_report(year, body=body)
+        tables = [
+            {
+                "section": section.key,
+                "key": table.key,
+                "title": table.title,
+                "cites": list(section.cites),
+                "columns": table.columns,
+                "rows": [[csv_value(v) for v in row] for row in table.rows],
+            }
+            for section, table in report.tables()
+        ]
+        return Response(
+            {
+                "year": report.year,
+                "title": report.title,
+                "body": body.key if body else None,
+                "provisional": report.provisional,
+                "tables": tables,
+            }
+        )
