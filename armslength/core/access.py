@@ -15,6 +15,7 @@ SPEC "Who sees what":
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -49,6 +50,9 @@ class Policy:
     read_also: tuple[str, ...] = ()
     #: lookup to the account that made the row; that account reads and writes it
     owner: str | None = None
+    #: a further need-to-know filter, (user, queryset) -> queryset, applied after the rest
+    #: (unannounced visits: see visits/visibility.py); auditors are never restricted
+    restrict: Callable | None = None
 
 
 _POLICIES: dict[type[Model], Policy] = {}
@@ -73,6 +77,14 @@ def _role(user) -> Role | None:
 
 def readable(user, model: type[Model]) -> QuerySet:
     """Rows of `model` that `user` may read."""
+    qs = _readable(user, model)
+    policy = policy_for(model)
+    if policy.restrict and _role(user) not in (None, Role.AUDITOR):
+        qs = policy.restrict(user, qs)
+    return qs
+
+
+def _readable(user, model: type[Model]) -> QuerySet:
     policy = policy_for(model)
     qs = model._default_manager.all()
     role = _role(user)
@@ -90,7 +102,15 @@ def readable(user, model: type[Model]) -> QuerySet:
 
 
 def writable(user, model: type[Model]) -> QuerySet:
-    """Rows of `model` that `user` may change or delete."""
+    """Rows of `model` that `user` may change or delete (never more than they may read)."""
+    qs = _writable(user, model)
+    policy = policy_for(model)
+    if policy.restrict and _role(user) not in (None, Role.AUDITOR):
+        qs = policy.restrict(user, qs)
+    return qs
+
+
+def _writable(user, model: type[Model]) -> QuerySet:
     policy = policy_for(model)
     qs = model._default_manager.all()
     role = _role(user)

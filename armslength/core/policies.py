@@ -26,6 +26,7 @@ from armslength.visits.models import (
     Visit,
     VisitAlert,
 )
+from armslength.visits.visibility import restrict_through_visit, restrict_visits
 
 C, M = Role.COORDINATOR, Role.MANAGER
 
@@ -63,8 +64,17 @@ register(Supervision, Policy(body="person__body", person="person"))
 register(Acknowledgement, Policy(body="person__body", person="person"))
 # A joint visit is visible to the managers of every body taking part; the lead
 # body's managers change it.
-register(Visit, Policy(body="body", read_also=("partner_bodies",), person="assignments__person"))
-register(Override, Policy(body="visit__body"))
+# Unannounced visits are need-to-know (visits/visibility.py).
+register(
+    Visit,
+    Policy(
+        body="body",
+        read_also=("partner_bodies",),
+        person="assignments__person",
+        restrict=restrict_visits,
+    ),
+)
+register(Override, Policy(body="visit__body", restrict=restrict_through_visit))
 # The policy in force is everyone's to read (UK-8: into staff handbooks); the
 # coordinator adopts new versions.
 register(PolicyVersion, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C})))
@@ -76,8 +86,10 @@ register(RoundResponse, Policy(body="person__body", person="person"))
 register(AcknowledgementText, Policy(body="body"))
 # The coordinator sees findings only as counts per body and rule (dashboard).
 register(FindingRecord, Policy(body="body", person="person", manager_writes=False))
-register(VisitAlert, Policy(body="visit__body", manager_writes=False))
-register(Assignment, Policy(body="visit__body", person="person"))
+register(
+    VisitAlert, Policy(body="visit__body", manager_writes=False, restrict=restrict_through_visit)
+)
+register(Assignment, Policy(body="visit__body", person="person", restrict=restrict_through_visit))
 register(Unavailability, Policy(body="person__body", person="person"))
 register(PlanningRun, Policy(body="body"))
 # Year-end figures: the coordinator freezes every body's year and reads them all;

@@ -26,6 +26,7 @@ from armslength.visits.models import (
     VisitAlert,
     VisitStatus,
 )
+from armslength.visits.visibility import may_know
 
 
 def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
@@ -62,7 +63,7 @@ def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
         )
         raised.append(alert)
         managers = User.objects.filter(role=UserRole.MANAGER, body=visit.body_id, is_active=True)
-        addresses = [m.email for m in managers if m.email]
+        addresses = [m.email for m in managers if m.email and may_know(m, visit)]
         if addresses:
             send_mail(
                 subject=f"Visit {visit}: {person.name} is now {result.verdict.code}",

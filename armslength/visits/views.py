@@ -341,8 +341,12 @@ class ScheduleView(View):
 
     def get(self, request, pk):
         person = access.get_readable(request.user, Person, pk)
-        assignments = person.assignments.select_related("visit", "visit__establishment").order_by(
-            "visit__start"
+        # through core.access: an unannounced visit stays hidden from those not to know
+        assignments = (
+            access.readable(request.user, Assignment)
+            .filter(person=person)
+            .select_related("visit", "visit__establishment")
+            .order_by("visit__start")
         )
         return render(
             request,
