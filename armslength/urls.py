@@ -10,6 +10,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/", include("armslength.accounts.twofactor_urls")),
     path("", include("armslength.register.urls")),
     path("accounts/", include("armslength.accounts.urls")),
     path("", include("armslength.declarations.urls")),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 
 API_PREFIX = "/api/"
 
@@ -53,3 +55,27 @@ def _has_nul(request) -> bool:
     if content_type.endswith("json"):
         return b"\\u0000" in request.body or b"\x00" in request.body
     return False
+
+
+SECOND_STEP_EXEMPT = ("/2fa/", "/login/", "/logout/", "/static/")
+
+
+class SecondFactorRequired:
+    """After the password, roles that see others' data must pass the second step (2FA)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from armslength.accounts.twofactor import needs_second_step
+
+        user = getattr(request, "user", None)
+        path = request.path_info
+        if user is not None and not path.startswith(SECOND_STEP_EXEMPT) and needs_second_step(user):
+            if path.startswith(API_PREFIX):
+                message = "Finish signing in (second step) or use an API token."
+                return JsonResponse(
+                    {"errors": [{"field": None, "message": message}], "status": 401}, status=401
+                )
+            return HttpResponseRedirect(f"/2fa/?next={quote(request.get_full_path())}")
+        return self.get_response(request)

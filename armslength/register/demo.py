@@ -16,6 +16,7 @@ from importlib import resources
 from django.db import transaction
 
 from armslength.accounts.models import Role, User
+from armslength.accounts.twofactor import enrol, required
 from armslength.compliance.models import Acknowledgement, Assessment, Supervision
 from armslength.declarations.models import Affiliation, ReviewStatus
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
@@ -675,6 +676,8 @@ def _load_accounts(bodies, people) -> list[DemoLogin]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if required(user):  # the demo comes enrolled; `armslength demo` prints the keys
+            enrol(user)
         logins.append(
             DemoLogin(username, Role(role).label, body.abbreviation if body else "", note)
         )

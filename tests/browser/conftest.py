@@ -61,14 +61,45 @@ def page(browser):
     context.close()
 
 
+def authenticator_for(username: str):
+    """The user's authenticator (made if their role needs one): the phone in the test."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from armslength.accounts.models import User
+    from armslength.accounts.twofactor import required
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and required(user):
+        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    return device
+
+
+def current_code(device) -> str:
+    """The code the app shows now, or the next one if now's was used (a code works once)."""
+    import time
+
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    now = int((time.time() - device.t0) // device.step)
+    drift = max(0, (device.last_t or 0) + 1 - now)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):0{device.digits}d}"
+
+
 @pytest.fixture
 def sign_in(page, live_server):
     def sign_in_as(username: str):
+        device = authenticator_for(username)
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        if device is not None:
+            page.wait_for_url("**/2fa/**")
+            page.get_by_label("Code").fill(current_code(device))
+            page.get_by_role("button", name="Verify").click()
         page.wait_for_url(f"{live_server.url}/")
         return page
 
