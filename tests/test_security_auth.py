@@ -8,6 +8,7 @@ alone for half an hour is over.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -123,3 +124,29 @@ def test_a_totp_code_is_not_accepted_twice(cast):
     assert (
         replay.post(reverse("twofactor:verify"), {"code": code_for(device, 1)}).status_code == 302
     )
+
+
+def test_no_template_carries_inline_script_or_event_handlers():
+    from pathlib import Path
+
+    import armslength
+
+    root = Path(armslength.__file__).parent / "templates"
+    offenders = []
+    for template in root.rglob("*.html"):
+        text = template.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)", text) or re.search(r"\son[a-z]+=", text):
+            offenders.append(template.name)
+        if "hx-on" in text or "javascript:" in text:
+            offenders.append(template.name)
+    assert not offenders
+
+
+def test_every_response_carries_the_security_headers(cast, client_for):
+    response = client_for(cast.hmip_manager).get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"

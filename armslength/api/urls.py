@@ -1,5 +1,6 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from armslength.api import views
@@ -19,7 +20,14 @@ router.register("findings", views.FindingViewSet, basename="finding")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # the split view serves Swagger UI's start-up script as a file: no inline script
+    path(
+        "docs",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+        ),
+        name="docs",
+    ),
     path("verdicts/", views.VerdictView.as_view(), name="verdicts"),
     path("reports/<int:year>/", views.ReportView.as_view(), name="report"),
     *router.urls,
