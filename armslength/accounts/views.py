@@ -17,7 +17,7 @@ from django.views import View
 from armslength.accounts.forms import MyProfileForm, UserForm
 from armslength.accounts.models import Role, User
 from armslength.compliance.views import my_tasks
-from armslength.core import access
+from armslength.core import access, access_log
 from armslength.core.views import ObjectEditView, record_views
 from armslength.engine import codes
 from armslength.register.filters import SearchFilterSet
@@ -82,6 +82,7 @@ class MyProfileView(View):
 
     def get(self, request):
         person = self.get_person(request)
+        access_log.viewed(request.user, [person], where=request.path)
         return render(
             request, self.template_name, {"form": MyProfileForm(instance=person), "object": person}
         )

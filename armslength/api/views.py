@@ -22,8 +22,9 @@ from rest_framework.views import APIView
 
 from armslength.api import serializers as s
 from armslength.compliance.models import FindingRecord
-from armslength.core import access
+from armslength.core import access, access_log
 from armslength.declarations.models import Affiliation
+from armslength.engine.codes import TIE_KINDS
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
 from armslength.reports.report import build_report, csv_value
 from armslength.screening.services import screen_register
@@ -160,7 +161,24 @@ class AffiliationFilter(filters.FilterSet):
 
 
 class AffiliationViewSet(RecordViewSet):
-    """Declarations (APT: conflict of interest)."""
+    """Declarations (APT: conflict of interest). Ties shown are on the access log."""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self._log(response)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self._log(response)
+        return response
+
+    def _log(self, response) -> None:
+        data = response.data
+        rows = data.get("results", [data]) if isinstance(data, dict) else data
+        ids = [row["id"] for row in rows if row.get("kind") in TIE_KINDS]
+        shown = self.get_queryset().filter(pk__in=ids)
+        access_log.viewed(self.request.user, shown, where=self.request.path)
 
     access_model = Affiliation
     serializer_class = s.AffiliationSerializer

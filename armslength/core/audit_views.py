@@ -64,8 +64,14 @@ def entry_row(entry: LogEntry) -> list[str]:
         f"{entry.content_type.app_label}.{entry.content_type.model}",
         entry.object_pk,
         entry.object_repr,
-        json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "",
+        json.dumps(entry.changes, ensure_ascii=False) if entry.changes else viewed(entry),
     ]
+
+
+def viewed(entry: LogEntry) -> str:
+    """For an access-log entry: what was looked at (core/access_log.py)."""
+    data = entry.additional_data or {}
+    return f"viewed {data['viewed']}" if isinstance(data, dict) and "viewed" in data else ""
 
 
 class AuditTrailView(View):

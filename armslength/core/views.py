@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from armslength.core import access
+from armslength.core import access, access_log
 from armslength.core.exports import export_response, requested_format
 from armslength.core.forms import scope_choices
 
@@ -98,6 +98,7 @@ class ObjectDetailView(ObjectMixin, View):
 
     def get(self, request, pk):
         obj = access.get_readable(request.user, self.model, pk)
+        access_log.viewed(request.user, [obj], where=request.path)
         context = self.base_context(
             request,
             object=obj,
@@ -155,6 +156,8 @@ class ObjectEditView(ObjectMixin, View):
 
     def get(self, request, pk=None):
         obj = self.get_object(request, pk)
+        if obj.pk:  # an edit form shows the record's values too
+            access_log.viewed(request.user, [obj], where=request.path)
         return self.render_form(request, self.make_form(request, obj), obj)
 
     def post(self, request, pk=None):
