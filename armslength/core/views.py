@@ -7,6 +7,9 @@ A record type's views are subclasses that name the model and its neighbours
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +19,7 @@ from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -108,6 +112,15 @@ class ObjectDetailView(ObjectMixin, View):
         return render(request, self.template_name, context)
 
 
+VERSION_FIELD = "_version"
+
+
+def fingerprint(obj) -> str:
+    """The record's stored values, hashed: changes whenever anyone saves a change."""
+    values = {f.attname: f.value_to_string(obj) for f in obj._meta.concrete_fields}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+
+
 class ObjectEditView(ObjectMixin, View):
     """Add (no pk) or edit (pk) one record; saves nothing unless the whole form is valid."""
 
@@ -122,6 +135,34 @@ class ObjectEditView(ObjectMixin, View):
             self.prepare_new(request, obj)
             return obj
         return access.get_writable(request.user, self.model, pk)
+
+    def changed_meanwhile(self, request, obj):
+        """Someone saved this record after the form was opened: say so, keep both edits apart.
+
+        The form carries a fingerprint of the record as it was shown; the row is
+        locked and compared before saving, so of two people editing at once the
+        second is told instead of silently overwriting the first.
+        """
+        opened = request.POST.get(VERSION_FIELD)
+        current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        if not opened or opened == fingerprint(current):
+            return None
+        last = LogEntry.objects.get_for_object(current).select_related("actor").first()
+        who = f" by {last.actor}" if last and last.actor else ""
+        when = f" at {timezone.localtime(last.timestamp):%H:%M}" if last else ""
+        conflict = _(
+            "Someone else saved this record%(who)s%(when)s while you were editing it. "
+            "Nothing of yours was saved: here is the record as it is now; make your "
+            "change again."
+        ) % {"who": who, "when": when}
+        return self.render_form(
+            request,
+            self.make_form(request, current),
+            current,
+            status=409,
+            version=fingerprint(current),
+            conflict=conflict,
+        )
 
     def prepare_new(self, request, obj) -> None:
         """Fill in what a new record takes from its context (who declared it…)."""
@@ -150,9 +191,14 @@ class ObjectEditView(ObjectMixin, View):
             if not obj.pk:
                 form.initial["body"] = request.user.body_id
 
-    def render_form(self, request, form, obj, **extra):
-        context = self.base_context(request, form=form, object=obj if obj.pk else None, **extra)
-        return render(request, self.template_name, context, status=400 if form.errors else 200)
+    def render_form(self, request, form, obj, *, status=None, version=None, **extra):
+        if obj.pk and version is None:
+            version = request.POST.get(VERSION_FIELD) or fingerprint(obj)
+        context = self.base_context(
+            request, form=form, object=obj if obj.pk else None, version=version, **extra
+        )
+        status = status or (400 if form.errors else 200)
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request, pk=None):
         obj = self.get_object(request, pk)
@@ -166,6 +212,8 @@ class ObjectEditView(ObjectMixin, View):
         if not form.is_valid():
             return self.render_form(request, form, obj)
         with transaction.atomic():
+            if obj.pk and (conflict := self.changed_meanwhile(request, obj)):
+                return conflict
             saved = form.save()
             self.after_save(request, saved)
         verb = _("Saved") if pk else _("Added")

@@ -118,6 +118,8 @@ class PersonEditView(ObjectEditView):
         if not valid:
             return self.render_form(request, form, obj, secondment_form=second)
         with transaction.atomic():
+            if obj.pk and (conflict := self.changed_meanwhile(request, obj)):
+                return conflict
             person = form.save()
             if second is not None and second.is_filled():
                 secondment = second.save(commit=False)
