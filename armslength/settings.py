@@ -136,6 +136,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_BEHIND_REVERSE_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 OTP_TOTP_ISSUER = "armslength"
+# People who left more than this many years ago are anonymised by `armslength anonymise`.
+PERSON_RETENTION_YEARS = env_int("PERSON_RETENTION_YEARS", 6)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from auditlog.models import LogEntry
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -22,11 +20,6 @@ from armslength.api.models import ApiToken
 from armslength.compliance.services import findings_sync
 from armslength.register.models import Person
 from armslength.visits.models import Assignment, Visit
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
 
 
 def api_as(user) -> APIClient:

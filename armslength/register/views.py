@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.views import View
 
 from armslength.compliance.models import Assessment
 from armslength.core import access
@@ -27,6 +29,7 @@ from armslength.register.models import (
     Secondment,
     TrainingRecord,
 )
+from armslength.register.privacy import subject_access_json
 from armslength.screening.services import (
     establishment_results,
     findings_for_people,
@@ -198,3 +201,18 @@ training_views = record_views(
     select_related=("person",),
     initial_from_query=("person",),
 )
+
+
+class SubjectAccessView(View):
+    """Everything held about one person, as JSON: for them, their managers and auditors."""
+
+    def get(self, request, pk):
+        person = access.get_readable(request.user, Person, pk)
+        if request.user.role == "staff" and request.user.person_id != person.pk:
+            raise PermissionDenied(_("Only the person, their managers and auditors export this."))
+        response = HttpResponse(
+            subject_access_json(person), content_type="application/json; charset=utf-8"
+        )
+        name = f"subject-access-{person.key}.json"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
