@@ -136,6 +136,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_BEHIND_REVERSE_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 OTP_TOTP_ISSUER = "armslength"
+# Keep the last screening of the register per process while nothing changed (see
+# screening/services.py); the tests switch it off, as their rolled-back data
+# can repeat log entry numbers.
+SCREENING_CACHE = env_bool("SCREENING_CACHE", True)
 # People who left more than this many years ago are anonymised by `armslength anonymise`.
 PERSON_RETENTION_YEARS = env_int("PERSON_RETENTION_YEARS", 6)
 LOGIN_URL = "login"

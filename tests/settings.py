@@ -18,4 +18,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # SQLite tests use a file, as production does, not shared-cache memory: its locking
 # (WAL, IMMEDIATE transactions) is what keeps two concurrent bookings apart.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-suite.sqlite3")}  # noqa: F405
+    # one file per test run, so two runs side by side do not share it
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-suite-{os.getpid()}.sqlite3")  # noqa: F405
+    }
+# Rolled-back test data can repeat audit-log numbers, which key the screening cache.
+SCREENING_CACHE = False

@@ -169,3 +169,19 @@ def test_verdicts_use_the_adopted_policy(cast, client_for):
     )
     PolicyVersion.objects.create(text=text, version="x", note="off")
     assert "Share no information" not in client.get(url).content.decode()
+
+
+def test_the_screening_is_reused_until_a_record_changes(cast, settings):
+    """The per-process cache of the register's screening follows every audited change."""
+    from armslength.screening import services
+
+    settings.SCREENING_CACHE = True
+    services._LAST.clear()
+    first = services.screen_register()
+    assert services.screen_register() is first
+    cast.alice.expertise = ["legal", "medical"]
+    cast.alice.save()  # audited: a new log entry
+    second = services.screen_register()
+    assert second is not first
+    assert services.screen_register() is second
+    services._LAST.clear()

@@ -10,8 +10,10 @@ declaration, assessment or establishment at once.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from armslength.core import access
@@ -47,10 +49,43 @@ class RegisterScreening:
         return compute_findings(self.ctx)
 
 
+_LAST: dict[str, tuple] = {}
+_LOCK = threading.Lock()
+
+
 def screen_register(as_of: dt.date | None = None) -> RegisterScreening:
+    """The register under the policy in force, as of a day (today by default).
+
+    Building it reads the whole register (seconds for a national one), so each
+    process keeps the last one and reuses it while nothing has changed: every
+    change to a record the engine reads is on the audit log, so the newest log
+    entry (and the policy version) says whether it is still current.
+    """
+    day = as_of or timezone.localdate()
+    key = (day, *_register_version()) if settings.SCREENING_CACHE else None
+    with _LOCK:
+        cached = _LAST.get("screening")
+        if key is not None and cached and cached[0] == key:
+            return cached[1]
     policy, version = current_policy()
-    data = register_dataset(as_of or timezone.localdate())
-    return RegisterScreening(Context(data, policy_for(data, policy)), version)
+    data = register_dataset(day)
+    screening = RegisterScreening(Context(data, policy_for(data, policy)), version)
+    if key is not None:
+        with _LOCK:
+            _LAST["screening"] = (key, screening)
+    return screening
+
+
+def _register_version() -> tuple:
+    from auditlog.models import LogEntry
+
+    latest = (
+        LogEntry.objects.exclude(action=LogEntry.Action.ACCESS)
+        .order_by("-pk")
+        .values_list("pk", "timestamp")
+        .first()
+    )
+    return (latest, PolicyVersion.objects.values_list("pk", flat=True).first())
 
 
 def person_results(screening: RegisterScreening, person: Person) -> list[tuple]:
