@@ -58,10 +58,12 @@ def sign_in(env: dict) -> tuple[str, str, dict]:
     from armslength.register.models import Body, Establishment, Person
 
     body = Body.objects.annotate(n=Count("people")).order_by("-n").first()
-    user = User.objects.create(username="load.manager", role="manager", body=body)
-    user.set_password("load-test-password-123")
-    user.save()
-    device, _codes = enrol(user)
+    user, made = User.objects.get_or_create(username="load.manager", role="manager", body=body)
+    if made:
+        user.set_password("load-test-password-123")
+        user.save()
+        enrol(user)
+    device = user.totpdevice_set.get(confirmed=True)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -69,28 +71,41 @@ def sign_in(env: dict) -> tuple[str, str, dict]:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     _token, secret = ApiToken.issue(user, "load test")
+    from armslength.compliance.models import FindingRecord
+    from armslength.visits.models import Visit
+
     people = list(Person.objects.filter(body=body).values_list("pk", "key")[:500])
     places = list(Establishment.objects.values_list("key", flat=True)[:500])
-    return session.session_key, secret, {"people": people, "places": places, "body": body.key}
+    pages = {  # so that every page asked for exists (a page past the end is a 404)
+        "people": Person.objects.filter(body=body).count() // 50,
+        "visits": Visit.objects.filter(body=body).count() // 50,
+        "establishments": Establishment.objects.count() // 50,
+        "findings": FindingRecord.objects.filter(body=body).count() // 50,
+    }
+    data = {"people": people, "places": places, "pages": pages}
+    return session.session_key, secret, data
 
 
 def endpoints(data: dict, rng: random.Random) -> list[tuple[str, str, bool]]:
     """(label, path, api) for one round of the main pages and API endpoints."""
     pk, key = rng.choice(data["people"])
     place = rng.choice(data["places"])
-    page = rng.randint(1, 20)
+
+    def page(of: str) -> int:
+        return rng.randint(1, max(1, data["pages"][of]))
+
     return [
         ("home", "/", False),
-        ("people list", f"/people/?page={page}", False),
+        ("people list", f"/people/?page={page('people')}", False),
         ("person page", f"/people/{pk}/", False),
-        ("visits list", f"/visits/?page={page}", False),
+        ("visits list", f"/visits/?page={page('visits')}", False),
         ("calendar", "/visits/calendar/", False),
-        ("establishments", f"/establishments/?page={page}", False),
-        ("api people", f"/api/people/?page={page}", True),
-        ("api visits", f"/api/visits/?page={page}", True),
-        ("api establishments", f"/api/establishments/?page={page}", True),
+        ("establishments", f"/establishments/?page={page('establishments')}", False),
+        ("api people", f"/api/people/?page={page('people')}", True),
+        ("api visits", f"/api/visits/?page={page('visits')}", True),
+        ("api establishments", f"/api/establishments/?page={page('establishments')}", True),
         ("api verdict", f"/api/verdicts/?person={key}&establishment={place}", True),
-        ("api findings", f"/api/findings/?page={page}", True),
+        ("api findings", f"/api/findings/?page={page('findings')}", True),
     ]
 
 
@@ -157,11 +172,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--visits", type=int, default=50_000)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reuse", help="a folder (or the PostgreSQL database) built before")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    folder = Path(args.reuse or tempfile.mkdtemp(prefix="bench-load-"))
     env = {
         **os.environ,
         "ARMSLENGTH_VAR_DIR": str(folder),
@@ -176,12 +192,18 @@ def main() -> None:
     }
     engine = "SQLite"
     if env.get("DATABASE_URL", "").startswith("postgres"):
-        env["DATABASE_URL"] = fresh_postgres(env["DATABASE_URL"])
         engine = "PostgreSQL"
-    build(env, folder, visits=args.visits, year=time.localtime().tm_year)
-    subprocess.run(
-        [sys.executable, "-m", "armslength.cli", "createcachetable"], env=env, check=True
-    )
+        if args.reuse:
+            env["DATABASE_URL"] = urlunparse(
+                urlparse(env["DATABASE_URL"])._replace(path="/armslength_load")
+            )
+        else:
+            env["DATABASE_URL"] = fresh_postgres(env["DATABASE_URL"])
+    if not args.reuse:
+        build(env, folder, visits=args.visits, year=time.localtime().tm_year)
+        subprocess.run(
+            [sys.executable, "-m", "armslength.cli", "createcachetable"], env=env, check=True
+        )
     session_key, token, data = sign_in(env)
     server = subprocess.Popen(
         [

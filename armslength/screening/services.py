@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
@@ -34,6 +34,7 @@ class RegisterScreening:
 
     ctx: Context
     policy_version: PolicyVersion | None
+    _findings: list[Finding] | None = field(default=None, repr=False, compare=False)
 
     @property
     def version(self) -> str:
@@ -46,7 +47,10 @@ class RegisterScreening:
         return evaluate(self.ctx, person_key, est_key, Window(start, end))
 
     def findings(self) -> list[Finding]:
-        return compute_findings(self.ctx)
+        """All findings of the register; computed once per screening (it is cached per process)."""
+        if self._findings is None:
+            self._findings = compute_findings(self.ctx)
+        return self._findings
 
 
 _LAST: dict[str, tuple] = {}

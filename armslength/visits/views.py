@@ -57,10 +57,14 @@ class VisitFilterSet(SearchFilterSet):
     search_fields = ("establishment__name", "key")
     type = filters.ChoiceFilter(choices=VisitType.choices)
     status = filters.ChoiceFilter(choices=VisitStatus.choices)
+    on = filters.DateFilter(label=_("On the day"), method="filter_on")
 
     class Meta:
         model = Visit
-        fields = ["q", "type", "status"]
+        fields = ["q", "type", "status", "on"]
+
+    def filter_on(self, queryset, name, value):
+        return queryset.filter(start__lte=value, end__gte=value)
 
 
 class VisitTable(tables.Table):
@@ -297,6 +301,19 @@ class AcceptAssignmentView(View):
         return HttpResponseRedirect(assignment.visit.get_absolute_url())
 
 
+#: visits listed in one calendar day; the rest are a link to that day's list
+CALENDAR_PER_DAY = 4
+
+
+def _attach_team_names(shown: dict[int, Visit]) -> None:
+    """Team names for the visits a calendar shows, in one query (a busy month has hundreds)."""
+    for visit in shown.values():
+        visit.team_names = []
+    rows = Assignment.objects.filter(visit__in=list(shown)).values_list("visit_id", "person__name")
+    for visit_id, name in rows.order_by("person__name"):
+        shown[visit_id].team_names.append(name)
+
+
 class CalendarView(View):
     """A month of the body's visits with their teams."""
 
@@ -309,18 +326,21 @@ class CalendarView(View):
         except ValueError:
             raise Http404 from None
         last = dt.date(year, month, calendar_module.monthrange(year, month)[1])
-        visits = (
+        visits = list(
             access.readable(request.user, Visit)
             .filter(start__lte=last, end__gte=first)
             .exclude(status="cancelled")
             .select_related("establishment")
-            .prefetch_related("assignments__person")
+            .order_by("start", "pk")
         )
         weeks = []
         for week in calendar_module.Calendar().monthdatescalendar(year, month):
             weeks.append(
                 [(d, d.month == month, [v for v in visits if v.start <= d <= v.end]) for d in week]
             )
+        _attach_team_names(
+            {v.pk: v for week in weeks for _d, _m, day in week for v in day[:CALENDAR_PER_DAY]}
+        )
         prev_month = (first - dt.timedelta(days=1)).replace(day=1)
         next_month = last + dt.timedelta(days=1)
         return render(
