@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "armslength.core.context.navigation",
+                "armslength.core.context.sign_in_options",
             ],
         },
     },
@@ -136,6 +137,22 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_BEHIND_REVERSE_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 OTP_TOTP_ISSUER = "armslength"
+# Optional sign-in through the body's directory (OpenID Connect): on when a client
+# id is set. See accounts/oidc.py for what it may and may not do.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
+LOGIN_REDIRECT_URL_FAILURE = "/login/?oidc=failed"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("armslength.accounts.oidc.OIDCBackend")
 # Keep the last screening of the register per process while nothing changed (see
 # screening/services.py); the tests switch it off, as their rolled-back data
 # can repeat log entry numbers.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -22,3 +23,6 @@ urlpatterns = [
     path("api/", include("armslength.api.urls")),
     path("audit/", include(audit_patterns)),
 ]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

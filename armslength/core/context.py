@@ -8,6 +8,12 @@ from django.utils.translation import gettext as _
 from armslength.accounts.models import Role
 
 
+def sign_in_options(request) -> dict:
+    from django.conf import settings
+
+    return {"oidc_enabled": settings.OIDC_ENABLED, "oidc_name": settings.OIDC_PROVIDER_NAME}
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

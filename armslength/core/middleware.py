@@ -8,12 +8,15 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 
 API_PREFIX = "/api/"
+OIDC_PREFIX = "/oidc/"
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith(API_PREFIX):
             return None  # DRF authenticates (token or session) and refuses with 401 itself
+        if request.path_info.startswith(OIDC_PREFIX):
+            return None  # the directory sign-in round trip, before anyone is signed in
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
