@@ -150,3 +150,17 @@ def test_every_response_carries_the_security_headers(cast, client_for):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_forms_and_htmx_posts_need_the_csrf_token(cast):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.alice_user)
+    refused = client.post(reverse("accounts:my_profile"), {"home_region": "north"})
+    assert refused.status_code == 403
+    page = client.get(reverse("accounts:my_profile"))
+    token = str(page.context["csrf_token"])
+    assert f'{{"X-CSRFToken": "{token}"}}' in page.text  # hx-headers: every htmx request
+    ok = client.post(
+        reverse("accounts:my_profile"), {"home_region": "north"}, HTTP_X_CSRFTOKEN=token
+    )
+    assert ok.status_code in (200, 302)
