@@ -23,8 +23,11 @@ import random
 import re
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from national import run
 
 HEADER = [
     "key",
@@ -94,20 +97,6 @@ def write(rows: list[dict[str, str]], path: Path) -> None:
     path.write_text(out.getvalue())
 
 
-def armslength(env: dict, *args: str) -> tuple[float, int, str]:
-    with tempfile.TemporaryFile("w+") as log:
-        started = time.perf_counter()
-        pid = os.fork()
-        if pid == 0:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            os.execvpe(sys.executable, [sys.executable, "-m", "armslength.cli", *args], env)
-        _, status, _usage = os.wait4(pid, 0)
-        elapsed = time.perf_counter() - started
-        log.seek(0)
-        return elapsed, os.waitstatus_to_exitcode(status), log.read()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5000)
@@ -117,8 +106,8 @@ def main() -> None:
     env = {**os.environ, "ARMSLENGTH_VAR_DIR": str(tmp), "DEBUG": "1"}
     engine = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     if engine == "PostgreSQL":
-        armslength(env, "flush", "--no-input")
-    _, code, out = armslength(env, "demo", "--no-serve")
+        run(env, "flush", "--no-input")
+    _, code, _, out = run(env, "demo", "--no-serve")
     if code != 0:
         raise SystemExit(out)
     rows = people_rows(args.rows)
@@ -129,7 +118,7 @@ def main() -> None:
     write(spoiled_rows, bad)
     print(f"{engine}: {args.rows} rows, {args.errors} mistakes in rows {sorted(spoiled)[:5]}...")
 
-    took, code, out = armslength(env, "import", str(bad), "--kind", "people", "--body", "HMIP")
+    took, code, _, out = run(env, "import", str(bad), "--kind", "people", "--body", "HMIP")
     listed = {
         int(m)
         for m in re.findall(r"^(?:CommandError: )?row (\d+), column", out, flags=re.MULTILINE)
@@ -140,7 +129,7 @@ def main() -> None:
         f"{out.strip().splitlines()[-1]} |"
     )
     for label in ("corrected", "again"):
-        took, code, out = armslength(env, "import", str(good), "--kind", "people", "--body", "HMIP")
+        took, code, _, out = run(env, "import", str(good), "--kind", "people", "--body", "HMIP")
         print(f"| {label} | {took:.1f} s | exit {code}; {out.strip().splitlines()[-1]} |")
     print(f"(files and database in {tmp})")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from generate_register import generate
 
 
-def armslength(env: dict, *args: str) -> tuple[float, int, str]:
-    """Run one command as an operator would; wall time, the child's peak memory, output."""
+def run(env: dict, *args: str) -> tuple[float, int, int, str]:
+    """Run one command as an operator would: wall time, exit code, peak memory, output."""
     with tempfile.TemporaryFile("w+") as log:
         started = time.perf_counter()
         pid = os.fork()
@@ -28,9 +28,15 @@ def armslength(env: dict, *args: str) -> tuple[float, int, str]:
         elapsed = time.perf_counter() - started
         log.seek(0)
         out = log.read().strip()
-    if os.waitstatus_to_exitcode(status) != 0:
+    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024, out
+
+
+def armslength(env: dict, *args: str) -> tuple[float, int, str]:
+    """`run`, for a command that must succeed: wall time, peak memory, output."""
+    elapsed, code, peak, out = run(env, *args)
+    if code != 0:
         raise SystemExit(f"armslength {' '.join(args)} failed:\n{out}")
-    return elapsed, usage.ru_maxrss * 1024, out
+    return elapsed, peak, out
 
 
 def build(env: dict, folder: Path, *, visits: int, year: int) -> None:
