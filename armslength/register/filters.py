@@ -61,12 +61,17 @@ class OrganisationFilterSet(SearchFilterSet):
 class EstablishmentFilterSet(SearchFilterSet):
     search_fields = ("name", "key", "region", "type")
     type = filters.CharFilter(lookup_expr="iexact")
-    operator = filters.ModelChoiceFilter(queryset=Organisation.objects.all())
+    # typed, not a list: a national register has hundreds of operators, and a select of
+    # them all made this the slowest page under load
+    operator = filters.CharFilter(label=_("Operator (name or key)"), method="filter_operator")
     region = filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
         model = Establishment
         fields = ["q", "type", "operator", "region", "jurisdiction"]
+
+    def filter_operator(self, queryset, name, value):
+        return queryset.filter(Q(operator__name__icontains=value) | Q(operator__key=value))
 
 
 class PersonFilterSet(SearchFilterSet):

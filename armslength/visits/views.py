@@ -424,17 +424,18 @@ class PlanningRunView(View):
     def get(self, request, pk):
         run = access.get_readable(request.user, PlanningRun, pk)
         template = "visits/_planning_progress.html" if request.htmx else "visits/planning_run.html"
-        return render(request, template, {"run": run, **self.review(run)})
+        return render(request, template, {"run": run, **self.review(request, run)})
 
-    def review(self, run) -> dict:
+    def review(self, request, run) -> dict:
         if run.status != RunStatus.DONE or not run.plan:
             return {}
         people = {p.key: p for p in Person.objects.filter(body=run.body)}
+        # through core.access: a manager not to know of an unannounced visit does not see it
         visits = {
             v.key: v
-            for v in Visit.objects.filter(
-                body=run.body, key__in=[v["id"] for v in run.problem["visits"]]
-            ).select_related("establishment")
+            for v in access.readable(request.user, Visit)
+            .filter(body=run.body, key__in=[v["id"] for v in run.problem["visits"]])
+            .select_related("establishment")
         }
         verdicts = {(c["person"], c["visit"]): c["verdict"] for c in run.problem["conflicts"]}
         weights = {"travel": 1, "secondee": 6, "declared": 25, "restricted": 3}
@@ -460,7 +461,11 @@ class PlanningRunView(View):
             for k in sorted(teams, key=lambda k: visits[k].start)
             if k in visits
         ]
-        unplanned = [(visits.get(u["visit"]), u["reasons"]) for u in run.plan["unplanned"]]
+        unplanned = [
+            (visits[u["visit"]], u["reasons"])
+            for u in run.plan["unplanned"]
+            if u["visit"] in visits
+        ]
         return {"proposed": proposed, "unplanned": unplanned}
 
     def post(self, request, pk):
