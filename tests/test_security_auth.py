@@ -40,6 +40,7 @@ def test_a_managers_password_alone_opens_nothing(cast):
     page = client.get(reverse("register:person_list"))
     assert page.status_code == 302 and page.url.startswith("/2fa/?next=/people/")
     assert client.get("/api/people/").status_code == 401
+    assert 'aria-label="Main"' not in client.get(reverse("twofactor:verify")).text  # no menu yet
     wrong = client.post(reverse("twofactor:verify"), {"code": "000000", "next": "/people/"})
     assert wrong.status_code == 400 and "not right" in wrong.text
     time.sleep(1.1)  # django-otp makes each retry after a wrong code wait a little longer

@@ -18,6 +18,10 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
+    from armslength.accounts.twofactor import needs_second_step
+
+    if needs_second_step(user):  # nothing to go to until the second step is done
+        return {"nav": []}
     role = user.role
     items = [(_("Home"), reverse("home"))]
     if role in (Role.MANAGER, Role.AUDITOR):
