@@ -174,3 +174,21 @@ def test_forms_and_htmx_posts_need_the_csrf_token(cast):
         reverse("accounts:my_profile"), {"home_region": "north"}, HTTP_X_CSRFTOKEN=token
     )
     assert ok.status_code in (200, 302)
+
+
+def test_uploads_are_checked_by_size_and_never_served_from_a_path(
+    cast, client_for, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from armslength.core.uploads import MAX_UPLOAD_BYTES, validate_upload
+
+    too_big = SimpleUploadedFile("c.pdf", b"%PDF-" + b"0" * MAX_UPLOAD_BYTES)
+    with pytest.raises(ValidationError, match="larger than 5 MB"):
+        validate_upload(too_big)
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "imports").mkdir()
+    (tmp_path / "imports" / "people.html").write_text("<script>alert(1)</script>")
+    client = client_for(cast.hmip_manager)
+    for path in ("/files/imports/people.html", "/media/imports/people.html"):
+        assert client.get(path).status_code == 404
