@@ -50,5 +50,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<16} {user.get_role_display() + body:<28}{key}")
         self.stdout.write(
             "\nAdd a 2FA key to any authenticator app, or print the current codes with\n"
-            "  armslength demo_codes\n"
+            "  DEBUG=1 .venv/bin/armslength demo_codes\n"
         )
