@@ -287,3 +287,18 @@ def test_a_nul_character_anywhere_is_refused_with_400_not_a_server_error(cast, c
         assert response.json()["errors"][0]["message"].startswith("The request contains a NUL")
     web = client_for(cast.hmip_manager)
     assert web.get(reverse("register:person_list"), {"q": "\x00"}).status_code == 400
+
+
+def test_a_change_sent_with_a_stale_etag_is_refused_not_applied(cast):
+    keyed(cast)
+    api = api_as(cast.hmip_manager)
+    etag = api.get("/api/people/alice/").headers["ETag"]
+    first = api.patch("/api/people/alice/", {"unit": "Team A"}, format="json", HTTP_IF_MATCH=etag)
+    assert first.status_code == 200
+    stale = api.patch("/api/people/alice/", {"unit": "Team B"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and stale.json()["status"] == 412
+    assert Person.objects.get(key="alice").unit == "Team A"
+    fresh = api.get("/api/people/alice/").headers["ETag"]
+    assert fresh != etag
+    again = api.patch("/api/people/alice/", {"unit": "Team B"}, format="json", HTTP_IF_MATCH=fresh)
+    assert again.status_code == 200

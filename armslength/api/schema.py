@@ -12,6 +12,8 @@ ERROR_STATUSES = {
     "404": "Not found, or not yours to see.",
     "429": "Too many requests for this token; see Retry-After.",
 }
+#: only for changes: sent with If-Match, a record changed since it was read
+PRECONDITION = {"412": "The record changed since you read it (If-Match did not match its ETag)."}
 
 
 def add_error_responses(result, generator, request, public):
@@ -36,7 +38,8 @@ def add_error_responses(result, generator, request, public):
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             responses = operation.setdefault("responses", {})
-            for code, text in ERROR_STATUSES.items():
+            statuses = {**ERROR_STATUSES, **(PRECONDITION if method in ("put", "patch") else {})}
+            for code, text in statuses.items():
                 if code == "400" and method in ("get", "delete") and "parameters" not in operation:
                     continue
                 responses.setdefault(code, {"description": text, "content": error})

@@ -12,6 +12,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from auditlog.context import set_actor
+from django.db import transaction
 from django.db.models import ProtectedError
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 from armslength.api import serializers as s
 from armslength.compliance.models import FindingRecord
 from armslength.core import access, access_log
+from armslength.core.views import fingerprint
 from armslength.declarations.models import Affiliation
 from armslength.engine.codes import TIE_KINDS
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
@@ -30,6 +32,12 @@ from armslength.reports.report import build_report, csv_value
 from armslength.screening.services import screen_register
 from armslength.visits.models import Assignment, Visit
 from armslength.visits.services import AssignmentRefused, assignment_add, visit_verdict
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "Someone changed this record since you read it; read it again (new ETag)."
+    default_code = "precondition_failed"
 
 
 @contextmanager
@@ -58,8 +66,21 @@ class RecordViewSet(viewsets.ModelViewSet):
     def create_defaults(self) -> dict:
         return {}
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{fingerprint(self.get_object())}"'
+        return response
+
     def perform_update(self, serializer):
-        with as_caller(self.request):
+        """A client that sends `If-Match` with the ETag it read is told (412) if the record
+        changed since, instead of overwriting someone else's edit (as the web forms do)."""
+        expected = self.request.headers.get("If-Match")
+        with transaction.atomic(), as_caller(self.request):
+            if expected:
+                model = type(serializer.instance)
+                current = model._default_manager.select_for_update().get(pk=serializer.instance.pk)
+                if expected.strip('"') != fingerprint(current):
+                    raise PreconditionFailed()
             serializer.save()
 
     def perform_destroy(self, instance):
