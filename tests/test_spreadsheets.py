@@ -327,3 +327,13 @@ def test_a_nul_character_in_a_cell_is_an_error_not_a_crash(cast):
     with pytest.raises(ImportRejected) as raised:
         run("people", data, cast.hmip)
     assert str(raised.value.plan.errors[0]) == "row 2, column name: contains a NUL character"
+
+
+def test_a_job_the_worker_never_picked_up_says_so(cast, client_for):
+    client = client_for(cast.hmip_manager)
+    _upload(client, people_file(3))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKING)
+    assert "background worker" not in client.get(job.get_absolute_url()).text
+    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(minutes=5))
+    assert "background worker may not be running" in client.get(job.get_absolute_url()).text

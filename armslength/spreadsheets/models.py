@@ -96,5 +96,13 @@ class ImportJob(models.Model):
         return self.status in (JobStatus.CHECKING, JobStatus.IMPORTING)
 
     @property
+    def waiting_for_worker(self) -> bool:
+        """Queued a while and not started: the background worker is probably not running."""
+        from django.utils import timezone
+
+        started = self.done_rows > 0 or self.status != JobStatus.CHECKING
+        return not started and (timezone.now() - self.created_at).total_seconds() > 30
+
+    @property
     def percent(self) -> int:
         return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0
