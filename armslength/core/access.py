@@ -77,10 +77,13 @@ def _role(user) -> Role | None:
 
 def readable(user, model: type[Model]) -> QuerySet:
     """Rows of `model` that `user` may read."""
-    qs = _readable(user, model)
+    return _need_to_know(user, model, _readable(user, model))
+
+
+def _need_to_know(user, model: type[Model], qs: QuerySet) -> QuerySet:
     policy = policy_for(model)
     if policy.restrict and _role(user) not in (None, Role.AUDITOR):
-        qs = policy.restrict(user, qs)
+        return policy.restrict(user, qs)
     return qs
 
 
@@ -100,11 +103,7 @@ def _readable(user, model: type[Model]) -> QuerySet:
 
 def writable(user, model: type[Model]) -> QuerySet:
     """Rows of `model` that `user` may change or delete (never more than they may read)."""
-    qs = _writable(user, model)
-    policy = policy_for(model)
-    if policy.restrict and _role(user) not in (None, Role.AUDITOR):
-        qs = policy.restrict(user, qs)
-    return qs
+    return _need_to_know(user, model, _writable(user, model))
 
 
 def _writable(user, model: type[Model]) -> QuerySet:
