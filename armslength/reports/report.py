@@ -221,6 +221,17 @@ def direction(first: Share, last: Share) -> str:
     return "falling" if last.value < first.value else "rising"
 
 
+#: the report's sections in order; their keys name narratives and CSV files
+SECTION_TITLES = {
+    "staffing": "People on NPM work",
+    "secondees": "Reliance on seconded staff",
+    "safeguards": "Assessments, supervision and acknowledgements",
+    "visits": "Visits, and secondees kept away from their own establishments",
+    "findings": "Findings opened and closed",
+    "expertise": "Expertise and skills",
+    "diversity": "Gender balance and minority representation",
+}
+
 LABELS = {
     **codes.labels(codes.CATEGORIES),
     **codes.labels(codes.NPM_ROLES),
@@ -235,7 +246,7 @@ def _staffing(ctx: _Context) -> Section:
     people = ctx.get("people", default={})
     section = Section(
         "staffing",
-        "People on NPM work",
+        SECTION_TITLES["staffing"],
         ("UK-9",),
         "UK-9 asks each member to identify which of its staff are involved in NPM work, "
         "frontline and support alike. These are the people on NPM work at the year end, by "
@@ -293,7 +304,7 @@ def _staffing(ctx: _Context) -> Section:
 def _secondees(ctx: _Context) -> Section:
     section = Section(
         "secondees",
-        "Reliance on seconded staff",
+        SECTION_TITLES["secondees"],
         ("UK-10", "UK-11"),
         "UK-10 commits the NPM to reducing its reliance on seconded staff and to tracking "
         "progress over time: the figure tracked is secondees' FTE as a share of all FTE on NPM "
@@ -393,7 +404,7 @@ def _safeguards(ctx: _Context) -> Section:
     compliance = ctx.get("compliance", default={})
     section = Section(
         "safeguards",
-        "Assessments, supervision and acknowledgements",
+        SECTION_TITLES["safeguards"],
         ("UK-12", "UK-13", "UK-15"),
         "UK-12: every secondee in post during the year needs an assessment of possible "
         "conflicts of interest in force (made in the year, or earlier and not yet due for "
@@ -425,7 +436,7 @@ def _visits(ctx: _Context) -> Section:
     visits = ctx.get("visits", default={})
     section = Section(
         "visits",
-        "Visits, and secondees kept away from their own establishments",
+        SECTION_TITLES["visits"],
         ("UK-14",),
         "UK-14: on no occasion may seconded staff inspect an establishment they are seconded "
         "from, are likely to return to, or are otherwise closely affiliated with. The "
@@ -492,7 +503,7 @@ def _findings(ctx: _Context) -> Section:
     findings = ctx.get("findings", default={})
     section = Section(
         "findings",
-        "Findings opened and closed",
+        SECTION_TITLES["findings"],
         ("UK-16",),
         "UK-16 asks each member to report its progress in implementing the guidance. Findings "
         "are what the conflict engine flags for a manager to act on (a missing assessment, an "
@@ -523,7 +534,7 @@ def _expertise(ctx: _Context) -> Section:
     base = expertise.get("base", 0)
     section = Section(
         "expertise",
-        "Expertise and skills",
+        SECTION_TITLES["expertise"],
         ("APT: professional expertise", "APT: skills and other requirements"),
         "The APT asks for an NPM whose members and staff together hold the professional "
         "expertise the mandate needs, at least legal and medical, and the skills of a good "
@@ -570,7 +581,7 @@ def _expertise(ctx: _Context) -> Section:
 def _diversity(ctx: _Context) -> Section:
     section = Section(
         "diversity",
-        "Gender balance and minority representation",
+        SECTION_TITLES["diversity"],
         ("APT: other key considerations (OPCAT art. 18.2)",),
         "OPCAT art. 18.2 asks states to strive for a gender balance and adequate "
         "representation of ethnic and minority groups. Gender and minority status are "

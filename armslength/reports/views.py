@@ -28,19 +28,10 @@ from armslength.engine import codes
 from armslength.register.models import Body
 from armslength.reports import render as renderer
 from armslength.reports.models import Narrative, Snapshot, SnapshotSource
-from armslength.reports.report import Report, build_report
+from armslength.reports.report import SECTION_TITLES, Report, build_report
 from armslength.reports.services import SnapshotExists, manual_figures, snapshot_take
 
 READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER)
-SECTION_TITLES = {
-    "staffing": "People on NPM work",
-    "secondees": "Reliance on seconded staff",
-    "safeguards": "Assessments, supervision and acknowledgements",
-    "visits": "Visits",
-    "findings": "Findings opened and closed",
-    "expertise": "Expertise and skills",
-    "diversity": "Gender balance and minority representation",
-}
 
 
 def report_bodies(user) -> list[Body]:
