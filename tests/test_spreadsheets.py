@@ -75,7 +75,7 @@ def test_the_people_template_imports_and_a_second_import_changes_nothing(
     client = client_for(cast.hmip_manager)
     response = client.get(reverse("spreadsheets:template", args=["people", "csv"]))
     template = tmp_path / "people.csv"
-    template.write_bytes(response.content)
+    template.write_bytes(response.getvalue())
     call_command("import", str(template), "--kind", "people", "--body", "HMIP")
     alex = Person.objects.get(key="hr-10234")
     assert (alex.body, alex.name, alex.expertise) == (

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from auditlog.context import set_actor
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -314,17 +315,11 @@ class VerdictView(APIView):
         if visit is not None:
             results = [visit_verdict(screening, visit, person)]
         elif establishment is not None:
-            today = self._today()
+            today = timezone.localdate()
             results = [screening.for_pair(person.key, establishment.key, today, today)]
         else:
             results = screening.for_people([person.key])
         return Response([r.as_json() for r in results])
-
-    @staticmethod
-    def _today():
-        from django.utils import timezone
-
-        return timezone.localdate()
 
     @staticmethod
     def _one(request, model, name: str, required: bool = False):

@@ -8,7 +8,6 @@ and is audited under their name.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django import forms
@@ -23,7 +22,7 @@ from django.views import View
 
 from armslength.accounts.models import Role
 from armslength.core import access
-from armslength.core.exports import XLSX
+from armslength.core.exports import XLSX, export_response
 from armslength.register.models import Organisation
 from armslength.spreadsheets.columns import BODY_KINDS, KINDS, Kind
 from armslength.spreadsheets.importer import Mapping
@@ -222,15 +221,10 @@ class TemplateDownloadView(View):
         if found is None or fmt not in ("csv", "xlsx"):
             raise Http404(_("No such template."))
         rows = [[example.get(c.name, "") for c in found.columns] for example in found.examples]
-        if fmt == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(found.header())
-            writer.writerows(rows)
-            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(template_xlsx(found, rows), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
+        if fmt == "csv":  # the same CSV every export writes
+            return export_response("csv", f"{kind}-template", found.header(), rows)
+        response = HttpResponse(template_xlsx(found, rows), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
         return response
 
 
