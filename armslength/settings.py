@@ -130,7 +130,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # counts failures and locks out first
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, refusing leavers from their leaving date (accounts/backends.py)
+    "armslength.accounts.backends.ModelBackend",
 ]
 # Failed sign-ins: after AXES_FAILURE_LIMIT for one username from one address, that
 # pair waits AXES_COOLOFF_MINUTES; every failure is recorded (axes' access log).

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,6 +54,18 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:user_detail", args=[self.pk])
+
+    def has_left(self, on: dt.date | None = None) -> bool:
+        """Whether the person this account belongs to has left (from their leaving date on).
+
+        Checked at sign-in, on every request (the authentication backend's
+        `get_user`) and for every API token, so that a leaver is locked out on
+        the day itself, whether or not any daily job ran.
+        """
+        person = self.person if self.person_id else None
+        if person is None or person.left is None:
+            return False
+        return person.left <= (on or timezone.localdate())
 
     @property
     def is_coordinator(self) -> bool:

@@ -33,6 +33,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This token is unknown or has been revoked.")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("This account is disabled.")
+        if token.user.has_left():
+            # from the leaving date on, as at sign-in (accounts/backends.py)
+            raise exceptions.AuthenticationFailed("This account's person has left the body.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

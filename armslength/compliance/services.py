@@ -233,6 +233,19 @@ def reminders_due(*, today: dt.date | None = None) -> list[Digest]:
                 f"Declaration round '{response.round.name}': confirm your declarations "
                 f"or make a nil return — {when} {response.round.due_on.isoformat()}.",
             )
+    leaving = (
+        Person.objects.filter(left__gte=today, left__lte=horizon)
+        .exclude(acknowledgements__kind="exit_confidentiality")
+        .order_by("left")
+    )
+    for person in leaving:
+        # asked before the date: from the leaving date the account cannot sign in
+        if user := accounts.get(person.pk):
+            add(
+                user,
+                f"You leave on {person.left.isoformat()}: acknowledge continuing "
+                "confidentiality before then (APT: seconded officials).",
+            )
     return [d for d in digests.values() if d.items and d.user.email]
 
 

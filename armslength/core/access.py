@@ -72,6 +72,8 @@ def policy_for(model: type[Model]) -> Policy:
 def _role(user) -> Role | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
+    if user.has_left():  # a leaver's account decides nothing, however it got here
+        return None
     return Role(user.role)
 
 

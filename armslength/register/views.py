@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -36,7 +37,7 @@ from armslength.screening.services import (
     person_results,
     screen_register,
 )
-from armslength.visits.services import visit_alerts_for_person
+from armslength.visits.services import person_leaving_set, visit_alerts_for_person
 
 
 def _body_context(request, body) -> dict:
@@ -111,6 +112,7 @@ class PersonEditView(ObjectEditView):
 
     def post(self, request, pk=None):
         obj = self.get_object(request, pk)
+        left_before = obj.left
         form = self.make_form(request, obj, request.POST, request.FILES)
         second = self.secondment_form(request, obj)
         valid = form.is_valid()
@@ -128,7 +130,12 @@ class PersonEditView(ObjectEditView):
                 secondment = second.save(commit=False)
                 secondment.person = person
                 secondment.save()
+            if person.left and person.left != left_before:
+                # a leaving date opens the exit checklist, whichever page set it
+                person_leaving_set(person=person, left=person.left, user=request.user)
         messages.success(request, _("Saved: %(person)s") % {"person": person})
+        if person.left and person.left != left_before:
+            return HttpResponseRedirect(reverse("visits:leaving", args=[person.pk]))
         return HttpResponseRedirect(person.get_absolute_url())
 
 

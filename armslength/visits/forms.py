@@ -60,3 +60,12 @@ class PlanningForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
             self.add_error("end", _("The end is before the start."))
         return cleaned
+
+
+class LeavingForm(forms.Form):
+    left = forms.DateField(
+        label=_("Leaving date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("From this date the account cannot sign in and its API tokens stop working."),
+    )

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from armslength.accounts.models import Role as UserRole
@@ -410,3 +412,123 @@ def plan_accept(*, run, visit_keys: list[str], user=None) -> tuple[int, list[str
         transaction.set_rollback(True)
         return 0, problems
     return created, []
+
+
+# --- leavers ------------------------------------------------------------------------------
+
+
+@dataclass
+class ExitChecklist:
+    """What must be done before a person leaves on `left` (SPEC capability 4; APT:
+    seconded officials): their confidentiality acknowledged before the date, and their
+    places on visits that run past it given up."""
+
+    person: Person
+    left: dt.date
+    acknowledged_on: dt.date | None
+    later_places: list[Assignment]
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_on is not None
+
+    @property
+    def done(self) -> bool:
+        return self.acknowledged and not self.later_places
+
+
+def exit_checklist(*, person: Person) -> ExitChecklist | None:
+    """The leaver's checklist, or None while no leaving date is set."""
+    if person.left is None:
+        return None
+    ack = person.acknowledgements.filter(kind="exit_confidentiality").order_by("date").first()
+    return ExitChecklist(
+        person=person,
+        left=person.left,
+        acknowledged_on=ack.date if ack else None,
+        later_places=later_places(person=person),
+    )
+
+
+def later_places(*, person: Person) -> list[Assignment]:
+    """The person's places on visits not over before their leaving date (cancelled and done
+    visits aside): from that date they cannot take part, or even sign in."""
+    if person.left is None:
+        return []
+    return list(
+        Assignment.objects.filter(person=person, visit__end__gte=person.left)
+        .exclude(visit__status__in=[VisitStatus.CANCELLED, VisitStatus.DONE])
+        .select_related("visit", "visit__establishment", "visit__body")
+        .order_by("visit__start")
+    )
+
+
+@transaction.atomic
+def person_leaving_set(*, person: Person, left: dt.date | None, user=None) -> ExitChecklist | None:
+    """Record (or withdraw) a leaving date, and open the exit checklist.
+
+    Before the date, the person is asked to acknowledge continuing confidentiality
+    (they cannot sign in from the date on, so asking afterwards is too late).
+    """
+    if left and person.joined and left < person.joined:
+        raise ValidationError({"left": "The leaving date is before the joining date."})
+    person.left = left
+    person.save(update_fields=["left"])
+    checklist = exit_checklist(person=person)
+    if checklist and not checklist.acknowledged and left >= timezone.localdate():
+        transaction.on_commit(lambda: _ask_exit_acknowledgement(person))
+    return checklist
+
+
+def _ask_exit_acknowledgement(person: Person) -> None:
+    account = getattr(person, "user", None)
+    address = (account.email if account and account.email else "") or person.email
+    if not address:
+        return
+    send_mail(
+        subject=f"Before you leave on {person.left}: acknowledge continuing confidentiality",
+        message=(
+            f"Your leaving date is recorded as {person.left.isoformat()}. Before then, please "
+            "read and acknowledge that the confidentiality of what you learned at the NPM "
+            "continues after you leave (APT: seconded officials). From that date you will "
+            "no longer be able to sign in.\n\n"
+            f"{settings.SITE_URL.rstrip('/')}"
+            f"{reverse('compliance:acknowledge', args=['exit_confidentiality'])}"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[address],
+    )
+
+
+@transaction.atomic
+def person_later_places_remove(*, person: Person, user=None) -> list[VisitAlert]:
+    """Remove the leaver's places on later visits, and alert each visit's managers.
+
+    The managers alerted are those of the lead body and of the leaver's own body
+    (on a joint visit they may differ), and only those who may know of the visit.
+    """
+    alerts = []
+    for assignment in later_places(person=person):
+        visit = assignment.visit
+        role = assignment.get_role_display().lower()
+        text = (
+            f"{person.name} ({person.body.abbreviation}) leaves on {person.left.isoformat()}: "
+            f"their place as {role} on this visit was removed."
+        )
+        assignment.delete()
+        alert = VisitAlert.objects.create(visit=visit, person=person, verdict="left", text=text)
+        alerts.append(alert)
+        managers = User.objects.filter(
+            role=UserRole.MANAGER, body__in={visit.body_id, person.body_id}, is_active=True
+        )
+        addresses = [m.email for m in managers if m.email and may_know(m, visit)]
+        if addresses:
+            transaction.on_commit(
+                lambda v=visit, t=text, a=addresses: send_mail(
+                    subject=f"Visit {v}: a team member is leaving",
+                    message=f"{t}\n\n{settings.SITE_URL.rstrip('/')}{v.get_absolute_url()}",
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=a,
+                )
+            )
+    return alerts

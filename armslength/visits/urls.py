@@ -24,4 +24,5 @@ urlpatterns = [
         name="assignment_accept",
     ),
     path("people/<int:pk>/schedule/", views.ScheduleView.as_view(), name="schedule"),
+    path("people/<int:pk>/leaving/", views.LeavingView.as_view(), name="leaving"),
 ]

@@ -9,7 +9,7 @@ import django_filters as filters
 import django_tables2 as tables
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -26,7 +26,13 @@ from armslength.engine.verdicts import Verdict
 from armslength.register.filters import SearchFilterSet
 from armslength.register.models import Body, Person
 from armslength.screening.services import screen_register
-from armslength.visits.forms import AssignmentForm, OverrideRequestForm, PlanningForm, VisitForm
+from armslength.visits.forms import (
+    AssignmentForm,
+    LeavingForm,
+    OverrideRequestForm,
+    PlanningForm,
+    VisitForm,
+)
 from armslength.visits.models import (
     Assignment,
     Override,
@@ -43,6 +49,9 @@ from armslength.visits.services import (
     AssignmentRefused,
     assignment_add,
     assignment_check,
+    exit_checklist,
+    person_later_places_remove,
+    person_leaving_set,
     plan_accept,
     planning_problem,
     team_warnings,
@@ -117,7 +126,9 @@ def visit_screening(request, visit: Visit) -> dict:
     alerts = [
         a
         for a in visit.alerts.filter(resolved_at__isnull=True).select_related("person")
-        if a.person_id in visible
+        # a leaver's removal is news for the whole team; other alerts say why someone is
+        # not clear, which only the person's own body may read
+        if a.person_id in visible or a.verdict == "left"
     ]
     return {
         **team_context(request, visit),
@@ -528,3 +539,55 @@ unavailability_views = record_views(
     select_related=("person",),
     initial_from_query=("person",),
 )
+
+
+# --- leavers -------------------------------------------------------------------------------
+
+
+class LeavingView(View):
+    """A leaver's exit checklist: the date, the acknowledgement, later places to give up.
+
+    For the managers of the person's body (they may change the person's record).
+    """
+
+    template_name = "visits/leaving.html"
+
+    def get_person(self, request, pk) -> Person:
+        return access.get_writable(request.user, Person, pk)
+
+    def render_page(self, request, person, form, status=200):
+        context = {
+            "person": person,
+            "form": form,
+            "checklist": exit_checklist(person=person),
+            "today": timezone.localdate(),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        person = self.get_person(request, pk)
+        return self.render_page(request, person, LeavingForm(initial={"left": person.left}))
+
+    def post(self, request, pk):
+        person = self.get_person(request, pk)
+        if request.POST.get("action") == "remove_places":
+            if person.left is None:
+                messages.error(request, _("Set a leaving date first."))
+            else:
+                alerts = person_later_places_remove(person=person, user=request.user)
+                messages.success(
+                    request,
+                    _("%(n)s places removed; the visits' managers are alerted.")
+                    % {"n": len(alerts)},
+                )
+            return HttpResponseRedirect(reverse("visits:leaving", args=[person.pk]))
+        form = LeavingForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, person, form, status=400)
+        try:
+            person_leaving_set(person=person, left=form.cleaned_data["left"], user=request.user)
+        except ValidationError as exc:
+            form.add_error("left", exc.message_dict.get("left", exc.messages))
+            return self.render_page(request, person, form, status=400)
+        messages.success(request, _("Leaving date saved."))
+        return HttpResponseRedirect(reverse("visits:leaving", args=[person.pk]))
