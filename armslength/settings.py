@@ -158,6 +158,11 @@ OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account"
 LOGIN_REDIRECT_URL_FAILURE = "/login/?oidc=failed"
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("armslength.accounts.oidc.OIDCBackend")
+# The policy pack in force until the NPM adopts a policy version of its own:
+# "uk-npm" (UK guidance and APT) or "generic" (APT guidance only). See docs/adopting.md.
+POLICY_PACK = env_str("ARMSLENGTH_POLICY_PACK", "uk-npm")
+if POLICY_PACK not in ("uk-npm", "generic"):
+    raise ConfigError("ARMSLENGTH_POLICY_PACK must be uk-npm or generic")
 # Keep the last screening of the register per process while nothing changed (see
 # screening/services.py); the tests switch it off, as their rolled-back data
 # can repeat log entry numbers.
@@ -177,8 +182,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+# The installation's language (before anyone chose one and when the browser asks
+# for none we speak); each account may choose its own (accounts.User.language).
+LANGUAGE_CODE = env_str("ARMSLENGTH_LANGUAGE", "en-gb")
+# Names in their own language, as a chooser shows them (not translated on purpose).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("fr", "Français")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ConfigError("ARMSLENGTH_LANGUAGE must be one of en-gb, cy, fr")
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -34,6 +35,13 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
         help_text=_("The body a manager or staff member belongs to."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the app speaks to this person; empty follows the browser."),
     )
     person = models.OneToOneField(
         "register.Person",

@@ -1,9 +1,12 @@
 """The policy: which rules apply, with what verdicts, parameters and citations.
 
 Rules are implemented in `rules.py` and `findings.py`; this module says how
-an NPM has configured them. The UK NPM policy ships as `policies/uk-npm.yaml`.
-A policy may switch a rule off, change its verdict or change its parameters,
-but never switch off or weaken the UK-14 rules ("on no occasion").
+an NPM has configured them. Two policy packs ship in `policies/`: the UK
+NPM's (`uk-npm.yaml`, cited to the UK guidance and the APT's) and a generic one
+for any NPM (`generic.yaml`, cited to the APT guidance alone). A policy may
+switch a rule off, change its verdict or change its parameters, but never
+switch off or weaken the protected rules (UK-14 "on no occasion"), whatever
+the pack cites for them: the protection belongs to the rule id, not the citation.
 """
 
 from __future__ import annotations
@@ -134,14 +137,35 @@ class Policy:
         return build_policy(merge_overrides(self.document, overrides, path), path)
 
 
+#: The policy packs shipped in `policies/`, by id; the first is the default.
+PACKS = ("uk-npm", "generic")
+
+
+def check_pack(pack: str) -> str:
+    """The pack id if it is shipped; a PolicyError naming the choices if not."""
+    if pack not in PACKS:
+        raise PolicyError("policy pack", f"unknown pack {pack!r}; choose one of {', '.join(PACKS)}")
+    return pack
+
+
 @cache
+def shipped_policy_text(pack: str = PACKS[0]) -> str:
+    check_pack(pack)
+    return resources.files("armslength.engine").joinpath(f"policies/{pack}.yaml").read_text()
+
+
+@cache
+def shipped_policy(pack: str = PACKS[0]) -> Policy:
+    return load_policy_text(shipped_policy_text(pack), f"policies/{pack}.yaml")
+
+
 def default_policy_text() -> str:
-    return resources.files("armslength.engine").joinpath("policies/uk-npm.yaml").read_text()
+    """The UK NPM pack's text (what `armslength screen` uses unless told otherwise)."""
+    return shipped_policy_text(PACKS[0])
 
 
-@cache
 def default_policy() -> Policy:
-    return load_policy_text(default_policy_text())
+    return shipped_policy(PACKS[0])
 
 
 def load_policy_text(text: str, path: str = "policy") -> Policy:

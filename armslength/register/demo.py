@@ -1,8 +1,10 @@
 """A fictional register for demonstrations and tests, laid out around a date.
 
-Bodies are the real 21 UK NPM members (from `data/uk-npm-bodies.csv`); every
-organisation below ministry level, every establishment and every person is
-invented. The same seed and date give the same register.
+Two NPMs: the UK's (`UK`), whose bodies are the real 21 UK NPM members (from
+`data/uk-npm-bodies.csv`), every organisation below ministry level, every
+establishment and every person invented; and a single-body NPM of a fictional
+French-speaking country (`demo_generic.GENERIC`, `armslength demo --npm generic`).
+The same seed and date give the same register.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from armslength.accounts.models import Role, User
 from armslength.accounts.twofactor import enrol, required
 from armslength.compliance.models import Acknowledgement, Assessment, Supervision
 from armslength.declarations.models import Affiliation, ReviewStatus
+from armslength.engine.policy import shipped_policy_text
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
 from armslength.visits.models import Unavailability, Visit, VisitStatus, VisitType
 
@@ -249,6 +252,30 @@ LANGUAGES = ["english", "welsh", "gaelic", "polish", "urdu", "arabic", "romanian
 
 
 @dataclass(frozen=True)
+class DemoNpm:
+    """What differs between demo NPMs; the way a register is laid out stays the same."""
+
+    key: str
+    policy_pack: str  # armslength/engine/policies/<pack>.yaml
+    language: str  # the demo accounts' language
+    bodies: list[dict]  # rows as in data/uk-npm-bodies.csv
+    mandate_beyond_npm: frozenset[str]  # body abbreviations
+    organisations: list[tuple]
+    establishments: list[tuple]
+    staffing: list[tuple[str, int]]
+    first_names: list[str]
+    last_names: list[str]
+    units: list[str]
+    regions: list[str]
+    languages: list[str]  # the first is everyone's
+    justifications: list[str]
+    relatives: list[str]
+    managed: tuple[str, ...]  # bodies with a demo manager and a visit programme
+    home: str  # the body of the staff and secondee logins and the declaration round
+    words: dict[str, str]  # the few free-text phrases the demo writes in records
+
+
+@dataclass(frozen=True)
 class DemoLogin:
     username: str
     role: str
@@ -261,34 +288,105 @@ def bodies_csv_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+JUSTIFICATIONS = [
+    "Operational custody expertise not available in the open market",
+    "Clinical forensic experience needed for healthcare inspections",
+    "Police custody procedures expertise for the custody inspection programme",
+    "",
+]
+RELATIVES = [
+    "Jo Marsh (governor)",
+    "Sam Reid (officer)",
+    "Lee Hart (nurse)",
+    "Ray Bloom (detainee)",
+    "Kit Vale (healthcare assistant)",
+]
+
+UK = DemoNpm(
+    key="uk",
+    policy_pack="uk-npm",
+    language="en-gb",
+    bodies=bodies_csv_rows(),
+    mandate_beyond_npm=frozenset({"CQC", "HMICFRS", "Ofsted", "CI", "RQIA"}),
+    organisations=ORGANISATIONS,
+    establishments=ESTABLISHMENTS,
+    staffing=STAFFING,
+    first_names=FIRST,
+    last_names=LAST,
+    units=UNITS,
+    regions=REGIONS,
+    languages=LANGUAGES,
+    justifications=JUSTIFICATIONS,
+    relatives=RELATIVES,
+    managed=("hmip", "cqc", "hmips"),
+    home="hmip",
+    words={
+        "term_process": "Public appointment by open competition",
+        "annual_leave": "Annual leave",
+        "training": "Training",
+        "areas": "Origin organisation, its establishments, former colleagues",
+        "restrictions": "No visits to establishments run by the origin organisation",
+        "supervisor": "Head of inspections",
+        "round": "Annual declarations {year}",
+        "roles": "officer;nurse;teacher;manager",
+        "caseworker": "caseworker",
+        "client": "a former client",
+        "adviser": "sessional adviser",
+        "board": "board member",
+    },
+)
+
+
+def demo_npm(key: str) -> DemoNpm:
+    """The demo NPM named on the command line: `uk` (default) or `generic`."""
+    from armslength.register.demo_generic import GENERIC
+
+    return {"uk": UK, "generic": GENERIC}[key]
+
+
 def register_is_empty() -> bool:
     return not (Body.objects.exists() or Person.objects.exists())
 
 
 @transaction.atomic
-def load_demo(*, seed: int = 1, today: dt.date) -> list[DemoLogin]:
-    """Fill an empty register; returns the demo logins."""
+def load_demo(*, seed: int = 1, today: dt.date, npm: DemoNpm = UK) -> list[DemoLogin]:
+    """Fill an empty register; returns the demo logins. A pack other than the
+    installation's is adopted as the first policy version, so it stays in force."""
     rng = random.Random(seed)
-    bodies = _load_bodies()
-    organisations = _load_organisations()
-    establishments = _load_establishments(bodies, organisations)
-    people = _load_people(rng, bodies, organisations, establishments, today)
-    _load_declarations(rng, people, organisations, establishments, today)
-    _load_safeguards(rng, people, today)
-    _load_visits(rng, bodies, establishments, today)
-    logins = _load_accounts(bodies, people)
-    _load_round(bodies["hmip"], today)
+    _adopt_pack(npm)
+    bodies = _load_bodies(npm)
+    organisations = _load_organisations(npm)
+    establishments = _load_establishments(npm, bodies, organisations)
+    people = _load_people(npm, rng, bodies, organisations, establishments, today)
+    _load_declarations(npm, rng, people, organisations, establishments, today)
+    _load_safeguards(npm, rng, people, today)
+    _load_visits(npm, rng, bodies, establishments, today)
+    logins = _load_accounts(npm, bodies, people)
+    _load_round(npm, bodies[npm.home], today)
     # Drawn from a second generator so the people above stay as they were.
     history = random.Random(seed + 1000)
-    _load_former_secondees(history, bodies, organisations, today)
+    _load_former_secondees(npm, history, bodies, organisations, today)
     _load_minority_statuses(history, people)
     _load_snapshots(today)
     return logins
 
 
-def _load_bodies() -> dict[str, Body]:
+def _adopt_pack(npm: DemoNpm) -> None:
+    from django.conf import settings
+
+    from armslength.screening.services import policy_version_adopt
+
+    if npm.policy_pack != settings.POLICY_PACK:
+        policy_version_adopt(
+            text=shipped_policy_text(npm.policy_pack),
+            note=f"Set up with the {npm.policy_pack} policy pack (armslength demo)",
+            user=None,
+        )
+
+
+def _load_bodies(npm: DemoNpm) -> dict[str, Body]:
     bodies = {}
-    for row in bodies_csv_rows():
+    for row in npm.bodies:
         body = Body.objects.create(
             key=row["abbreviation"].lower(),
             abbreviation=row["abbreviation"],
@@ -296,24 +394,24 @@ def _load_bodies() -> dict[str, Body]:
             jurisdictions=row["jurisdiction"],
             place_types=[t for t in row["place_types"].split(";") if t],
             is_coordinator=row["coordinator"] == "yes",
-            mandate_beyond_npm=row["abbreviation"] in {"CQC", "HMICFRS", "Ofsted", "CI", "RQIA"},
+            mandate_beyond_npm=row["abbreviation"] in npm.mandate_beyond_npm,
         )
         bodies[body.key] = body
     return bodies
 
 
-def _load_organisations() -> dict[str, Organisation]:
+def _load_organisations(npm: DemoNpm) -> dict[str, Organisation]:
     organisations: dict[str, Organisation] = {}
-    for key, name, parent, sector in ORGANISATIONS:
+    for key, name, parent, sector in npm.organisations:
         organisations[key] = Organisation.objects.create(
             key=key, name=name, parent=organisations.get(parent) if parent else None, sector=sector
         )
     return organisations
 
 
-def _load_establishments(bodies, organisations) -> list[Establishment]:
+def _load_establishments(npm, bodies, organisations) -> list[Establishment]:
     made = []
-    for name, kind, operator, region, jurisdiction in ESTABLISHMENTS:
+    for name, kind, operator, region, jurisdiction in npm.establishments:
         est = Establishment.objects.create(
             name=name,
             type=kind,
@@ -339,21 +437,21 @@ def _jurisdiction_fits(body_jurisdiction: str, place_jurisdiction: str) -> bool:
     return bool(parts & place)
 
 
-def _load_people(rng, bodies, organisations, establishments, today) -> list[Person]:
+def _load_people(npm, rng, bodies, organisations, establishments, today) -> list[Person]:
     people: list[Person] = []
     origins = [
         o
         for o in organisations.values()
         if o.sector in {"executive", "law_enforcement", "health", "criminal_justice"}
     ]
-    for body_key, count in STAFFING:
+    for body_key, count in npm.staffing:
         body = bodies[body_key]
         for _i in range(count):
-            people.append(_make_person(rng, body, origins, establishments, today))
+            people.append(_make_person(npm, rng, body, origins, establishments, today))
     return people
 
 
-def _make_person(rng, body, origins, establishments, today) -> Person:
+def _make_person(npm, rng, body, origins, establishments, today) -> Person:
     roll = rng.random()
     category = (
         "member"
@@ -368,7 +466,7 @@ def _make_person(rng, body, origins, establishments, today) -> Person:
     left = None
     if rng.random() < 0.06:
         left = today - dt.timedelta(days=rng.randint(1, min(900, (today - joined).days)))
-    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    name = f"{rng.choice(npm.first_names)} {rng.choice(npm.last_names)}"
     expertise = rng.sample(EXPERTISE, k=rng.choice([1, 1, 2, 2, 3]))
     person = Person(
         body=body,
@@ -378,15 +476,15 @@ def _make_person(rng, body, origins, establishments, today) -> Person:
         npm_role=""
         if rng.random() < 0.04
         else rng.choice(["frontline"] * 6 + ["support"] * 3 + ["non_npm"]),
-        unit=rng.choice(UNITS),
+        unit=rng.choice(npm.units),
         expertise=expertise,
-        languages=["english", *rng.sample(LANGUAGES[1:], k=rng.choice([0, 0, 1]))],
+        languages=[npm.languages[0], *rng.sample(npm.languages[1:], k=rng.choice([0, 0, 1]))],
         skills=rng.sample(
             ["good_listener", "observation", "writing", "analysis", "communication", "team_work"],
             k=3,
         ),
         gender=rng.choice(["female"] * 11 + ["male"] * 8 + ["other", "undisclosed"]),
-        home_region=rng.choice(REGIONS),
+        home_region=rng.choice(npm.regions),
         can_lead=category in {"member", "staff"} and rng.random() < 0.3,
         leadership=category == "member" and rng.random() < 0.3,
         full_time_npm=rng.random() > 0.15,
@@ -400,7 +498,7 @@ def _make_person(rng, body, origins, establishments, today) -> Person:
     if category == "member":
         person.term_start = joined
         person.term_end = joined + dt.timedelta(days=365 * rng.choice([3, 4, 5]))
-        person.term_appointing_process = "Public appointment by open competition"
+        person.term_appointing_process = npm.words["term_process"]
         person.term_renewable = rng.random() < 0.6
     person.save()
     if rng.random() < 0.5:
@@ -409,14 +507,14 @@ def _make_person(rng, body, origins, establishments, today) -> Person:
             person=person,
             start=leave,
             end=leave + dt.timedelta(days=rng.randint(3, 12)),
-            reason=rng.choice(["Annual leave", "Training"]),
+            reason=rng.choice([npm.words["annual_leave"], npm.words["training"]]),
         )
     if category == "secondee":
-        _make_secondment(rng, person, origins, establishments, today)
+        _make_secondment(npm, rng, person, origins, establishments, today)
     return person
 
 
-def _make_secondment(rng, person, origins, establishments, today) -> None:
+def _make_secondment(npm, rng, person, origins, establishments, today) -> None:
     origin = rng.choice(origins)
     operated = [e for e in establishments if e.operator_id == origin.pk]
     start = today - dt.timedelta(days=rng.randint(30, 700))
@@ -434,36 +532,22 @@ def _make_secondment(rng, person, origins, establishments, today) -> None:
         end=end,
         open_process=rng.random() < 0.9,
         published_criteria=rng.random() < 0.85,
-        justification=rng.choice(
-            [
-                "Operational custody expertise not available in the open market",
-                "Clinical forensic experience needed for healthcare inspections",
-                "",
-            ]
-        ),
+        justification=rng.choice([*npm.justifications[:2], ""]),
     )
 
 
-JUSTIFICATIONS = [
-    "Operational custody expertise not available in the open market",
-    "Clinical forensic experience needed for healthcare inspections",
-    "Police custody procedures expertise for the custody inspection programme",
-    "",
-]
-
-
-def _load_former_secondees(rng, bodies, organisations, today) -> None:
+def _load_former_secondees(npm, rng, bodies, organisations, today) -> None:
     """Secondees who have since returned, so the years before show more reliance (UK-10)."""
     origins = [
         o
         for o in organisations.values()
         if o.sector in {"executive", "law_enforcement", "health", "criminal_justice"}
     ]
-    for body_key, count in STAFFING:
+    for body_key, count in npm.staffing:
         for _i in range(max(1, count // 8)):
             end = today - dt.timedelta(days=rng.randint(120, 365 * 3))
             start = end - dt.timedelta(days=365 * rng.choice([2, 3]) - 1)
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            name = f"{rng.choice(npm.first_names)} {rng.choice(npm.last_names)}"
             person = Person.objects.create(
                 body=bodies[body_key],
                 name=name,
@@ -471,9 +555,9 @@ def _load_former_secondees(rng, bodies, organisations, today) -> None:
                 category="secondee",
                 npm_role="frontline",
                 expertise=rng.sample(EXPERTISE, k=1),
-                languages=["english"],
+                languages=[npm.languages[0]],
                 gender=rng.choice(["female", "male"]),
-                home_region=rng.choice(REGIONS),
+                home_region=rng.choice(npm.regions),
                 joined=start,
                 left=end + dt.timedelta(days=1),
             )
@@ -484,7 +568,7 @@ def _load_former_secondees(rng, bodies, organisations, today) -> None:
                 end=end,
                 open_process=rng.random() < 0.7,
                 published_criteria=rng.random() < 0.6,
-                justification=rng.choice(JUSTIFICATIONS),
+                justification=rng.choice(npm.justifications),
             )
 
 
@@ -506,16 +590,7 @@ def _load_snapshots(today) -> None:
         snapshot_take(year=year, today=today)
 
 
-RELATIVES = [
-    "Jo Marsh (governor)",
-    "Sam Reid (officer)",
-    "Lee Hart (nurse)",
-    "Ray Bloom (detainee)",
-    "Kit Vale (healthcare assistant)",
-]
-
-
-def _load_declarations(rng, people, organisations, establishments, today) -> None:
+def _load_declarations(npm, rng, people, organisations, establishments, today) -> None:
     """Declared interests: mostly past employment; some ties, NGO roles and clients."""
     operators = [o for o in organisations.values() if o.establishments.exists()]
     ngos = [o for o in organisations.values() if o.sector == "ngo"]
@@ -530,7 +605,7 @@ def _load_declarations(rng, people, organisations, establishments, today) -> Non
             Affiliation.objects.create(
                 kind="employment",
                 establishment=rng.choice(establishments),
-                role=rng.choice(["officer", "nurse", "teacher", "manager"]),
+                role=rng.choice(npm.words["roles"].split(";")),
                 start=ago - dt.timedelta(days=1500),
                 end=ago,
                 **kw,
@@ -539,7 +614,7 @@ def _load_declarations(rng, people, organisations, establishments, today) -> Non
             Affiliation.objects.create(
                 kind="employment",
                 organisation=rng.choice(operators),
-                role="caseworker",
+                role=npm.words["caseworker"],
                 start=ago - dt.timedelta(days=900),
                 end=ago,
                 **kw,
@@ -549,7 +624,7 @@ def _load_declarations(rng, people, organisations, establishments, today) -> Non
                 kind=rng.choice(["family", "friendship"]),
                 establishment=rng.choice(establishments),
                 with_role=rng.choice(["authority", "staff", "staff"]),
-                detail=rng.choice(RELATIVES),
+                detail=rng.choice(npm.relatives),
                 **kw,
             )
         elif roll < 0.41:
@@ -565,7 +640,7 @@ def _load_declarations(rng, people, organisations, establishments, today) -> Non
                 kind="client",
                 establishment=rng.choice(establishments),
                 with_role="detainee",
-                detail="a former client",
+                detail=npm.words["client"],
                 start=ago,
                 end=ago + dt.timedelta(days=200),
                 **kw,
@@ -574,7 +649,7 @@ def _load_declarations(rng, people, organisations, establishments, today) -> Non
             Affiliation.objects.create(
                 kind="other_employment",
                 organisation=rng.choice(operators),
-                role="sessional adviser",
+                role=npm.words["adviser"],
                 start=ago,
                 **kw,
             )
@@ -582,14 +657,14 @@ def _load_declarations(rng, people, organisations, establishments, today) -> Non
             Affiliation.objects.create(
                 kind="position",
                 organisation=rng.choice(operators),
-                role="board member",
+                role=npm.words["board"],
                 start=ago,
                 on_leave=True,
                 **kw,
             )
 
 
-def _load_safeguards(rng, people, today) -> None:
+def _load_safeguards(npm, rng, people, today) -> None:
     """Assessments, supervisions and acknowledgements for most secondees, not all."""
     for person in people:
         current = person.current_secondments(today)
@@ -603,15 +678,15 @@ def _load_safeguards(rng, people, today) -> None:
                 person=person,
                 date=done,
                 next_review=done + dt.timedelta(days=365),
-                areas_considered="Origin organisation, its establishments, former colleagues",
-                restrictions="No visits to establishments run by the origin organisation",
+                areas_considered=npm.words["areas"],
+                restrictions=npm.words["restrictions"],
             )
             if rng.random() < 0.3 and secondment.origin_id:
                 assessment.cleared_organisations.add(secondment.origin)
         if rng.random() < 0.75:
             Supervision.objects.create(
                 person=person,
-                supervisor="Head of inspections",
+                supervisor=npm.words["supervisor"],
                 date=today - dt.timedelta(days=rng.randint(5, 130)),
             )
         if rng.random() < 0.85:
@@ -620,9 +695,9 @@ def _load_safeguards(rng, people, today) -> None:
             )
 
 
-def _load_visits(rng, bodies, establishments, today) -> None:
+def _load_visits(npm, rng, bodies, establishments, today) -> None:
     """A programme for the next months for the bodies with demo managers."""
-    for key in ("hmip", "cqc", "hmips"):
+    for key in npm.managed:
         body = bodies[key]
         places = [e for e in establishments if body in e.visiting_bodies.all()]
         for _n in range(12):
@@ -646,13 +721,15 @@ def _load_visits(rng, bodies, establishments, today) -> None:
             )
 
 
-def _load_round(body, today) -> None:
-    """An annual declaration round at HMIP, most people having answered."""
+def _load_round(npm, body, today) -> None:
+    """An annual declaration round at the home body, most people having answered."""
     from armslength.compliance.models import RoundResponse
     from armslength.compliance.services import declaration_round_open
 
     round_ = declaration_round_open(
-        body=body, name=f"Annual declarations {today.year}", due_on=today + dt.timedelta(days=10)
+        body=body,
+        name=npm.words["round"].format(year=today.year),
+        due_on=today + dt.timedelta(days=10),
     )
     for n, response in enumerate(RoundResponse.objects.filter(round=round_).order_by("pk")):
         if n % 5:
@@ -661,7 +738,7 @@ def _load_round(body, today) -> None:
             response.save()
 
 
-def _load_accounts(bodies, people) -> list[DemoLogin]:
+def _load_accounts(npm, bodies, people) -> list[DemoLogin]:
     logins: list[DemoLogin] = []
 
     def account(username, role, body=None, person=None, first="", last="", note=""):
@@ -673,6 +750,7 @@ def _load_accounts(bodies, people) -> list[DemoLogin]:
             first_name=first,
             last_name=last,
             email=f"{username}@demo.example",
+            language=npm.language,
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -689,7 +767,7 @@ def _load_accounts(bodies, people) -> list[DemoLogin]:
         last="Coordinator",
         note="bodies, reference data, aggregate figures",
     )
-    for key in ("hmip", "cqc", "hmips"):
+    for key in npm.managed:
         body = bodies[key]
         account(
             f"manager.{key}",
@@ -706,12 +784,12 @@ def _load_accounts(bodies, people) -> list[DemoLogin]:
         last="Auditor",
         note="reads everything, writes nothing",
     )
-    hmip = bodies["hmip"]
+    hmip = bodies[npm.home]
     staff = next(
         p for p in people if p.body_id == hmip.pk and p.category == "staff" and p.left is None
     )
     account(
-        "staff.hmip",
+        f"staff.{npm.home}",
         Role.STAFF,
         body=hmip,
         person=staff,
@@ -725,7 +803,7 @@ def _load_accounts(bodies, people) -> list[DemoLogin]:
     )
     if secondee:
         account(
-            "secondee.hmip",
+            f"secondee.{npm.home}",
             Role.STAFF,
             body=hmip,
             person=secondee,

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from armslength.engine.policy import Policy, default_policy, default_policy_text, load_policy_text
+from armslength.engine.policy import Policy, load_policy_text, shipped_policy, shipped_policy_text
 
 
 class PolicyVersion(models.Model):
@@ -41,12 +41,13 @@ class PolicyVersion(models.Model):
 
 
 def current_policy() -> tuple[Policy, PolicyVersion | None]:
-    """The policy in force: the newest adopted version, or the shipped UK NPM policy."""
+    """The policy in force: the newest adopted version, or the installation's shipped pack."""
     latest = PolicyVersion.objects.first()
     if latest is None:
-        return default_policy(), None
+        return shipped_policy(settings.POLICY_PACK), None
     return latest.policy(), latest
 
 
-def shipped_policy_text() -> str:
-    return default_policy_text()
+def installation_policy_text() -> str:
+    """The text of the pack this installation was set up with (settings.POLICY_PACK)."""
+    return shipped_policy_text(settings.POLICY_PACK)

@@ -20,6 +20,7 @@ from armslength.core import access
 from armslength.engine.context import Context
 from armslength.engine.facts import Window
 from armslength.engine.findings import compute_findings
+from armslength.engine.policy import load_policy_text
 from armslength.engine.rules import evaluate
 from armslength.engine.screening import policy_for, screen_all
 from armslength.engine.verdicts import Finding, Result, Verdict
@@ -55,6 +56,16 @@ class RegisterScreening:
 
 _LAST: dict[str, tuple] = {}
 _LOCK = threading.Lock()
+
+
+def policy_version_adopt(*, text: str, note: str, user) -> PolicyVersion:
+    """Put a policy file in force as a new version (the edit form, `armslength demo --npm`).
+    The text is read first: a policy that cannot be used (or weakens a protected rule)
+    raises PolicyError and nothing is written. The version row is audited."""
+    policy = load_policy_text(text)
+    return PolicyVersion.objects.create(
+        text=text, version=policy.version, note=note, created_by=user
+    )
 
 
 def screen_register(as_of: dt.date | None = None) -> RegisterScreening:

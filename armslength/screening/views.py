@@ -18,8 +18,8 @@ from armslength.core.exports import export_response, requested_format
 from armslength.engine import codes
 from armslength.engine.policy import FINDING_IDS, RULE_IDS, PolicyError, load_policy_text
 from armslength.register.models import Body, Establishment, Person
-from armslength.screening.models import PolicyVersion, current_policy, shipped_policy_text
-from armslength.screening.services import screen_register
+from armslength.screening.models import PolicyVersion, current_policy, installation_policy_text
+from armslength.screening.services import policy_version_adopt, screen_register
 
 
 class ScreeningFilterForm(forms.Form):
@@ -173,7 +173,7 @@ class PolicyEditView(View):
     def get(self, request):
         self.check(request)
         latest = PolicyVersion.objects.first()
-        form = PolicyForm(initial={"text": latest.text if latest else shipped_policy_text()})
+        form = PolicyForm(initial={"text": latest.text if latest else installation_policy_text()})
         return render(request, "screening/policy_form.html", {"form": form})
 
     def post(self, request):
@@ -182,11 +182,8 @@ class PolicyEditView(View):
         if not form.is_valid():
             return render(request, "screening/policy_form.html", {"form": form}, status=400)
         with transaction.atomic():
-            version = PolicyVersion.objects.create(
-                text=form.cleaned_data["text"],
-                version=form.policy.version,
-                note=form.cleaned_data["note"],
-                created_by=request.user,
+            version = policy_version_adopt(
+                text=form.cleaned_data["text"], note=form.cleaned_data["note"], user=request.user
             )
         messages.success(
             request, _("Policy version %(v)s is now in force.") % {"v": version.version}

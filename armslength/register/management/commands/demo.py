@@ -1,10 +1,10 @@
-"""`armslength demo [--seed N] [--no-serve]`: load the demo register, then serve it."""
+"""`armslength demo [--seed N] [--npm uk|generic] [--no-serve]`: load a demo register, serve it."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from armslength.register.demo import DEMO_PASSWORD, load_demo, register_is_empty
+from armslength.register.demo import DEMO_PASSWORD, demo_npm, load_demo, register_is_empty
 
 
 class Command(BaseCommand):
@@ -12,6 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--npm",
+            choices=["uk", "generic"],
+            default="uk",
+            help="uk: the UK NPM's 21 bodies in English (default); generic: a single-body NPM "
+            "of a fictional country, in French, under the generic (APT) policy pack",
+        )
         parser.add_argument("--no-serve", action="store_true", help="load and exit")
         parser.add_argument(
             "addrport",
@@ -20,11 +27,11 @@ class Command(BaseCommand):
             help="where to serve (default 127.0.0.1:8000)",
         )
 
-    def handle(self, *args, seed, no_serve, addrport, **options):
+    def handle(self, *args, seed, npm, no_serve, addrport, **options):
         call_command("migrate", interactive=False, verbosity=0)
         if register_is_empty():
-            logins = load_demo(seed=seed, today=timezone.localdate())
-            self.stdout.write(self.style.SUCCESS(f"Demo register loaded (seed {seed})."))
+            logins = load_demo(seed=seed, today=timezone.localdate(), npm=demo_npm(npm))
+            self.stdout.write(self.style.SUCCESS(f"Demo register loaded ({npm} NPM, seed {seed})."))
             self.print_logins(logins)
         else:
             self.stdout.write("The register already holds data; the demo was not loaded again.")
