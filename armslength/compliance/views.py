@@ -417,7 +417,7 @@ def my_tasks(user) -> dict:
     today = timezone.localdate()
     tasks = []
     if (
-        person.current_secondments(today)
+        person.is_secondee_on(today)
         and not person.acknowledgements.filter(kind="independence").exists()
     ):
         tasks.append(

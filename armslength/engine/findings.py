@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from armslength.engine.context import Context, PersonFacts, add_months
+from armslength.engine.context import Context, PersonFacts
+from armslength.engine.dates import add_months
 from armslength.engine.facts import Window, overlaps
 from armslength.engine.policy import FINDING_IDS
 from armslength.engine.verdicts import Finding

@@ -76,6 +76,30 @@ PARAMETER_DEFAULTS: dict[str, Any] = {
 }
 
 
+#: The planner's cost weights (specs/planning.md): the one table. The planner's
+#: command line uses it for a problem that names no weights, and the web planner
+#: writes it into every problem it builds, so both optimise the same objective.
+PLANNING_WEIGHTS: dict[str, int] = {
+    "unplanned": 10000,
+    "travel": 1,
+    "secondee": 6,
+    "declared": 25,
+    "restricted": 3,
+}
+#: Travel cost of a visit outside a person's home region (inside it: nothing).
+TRAVEL_OTHER_REGION = 3
+
+
+def travel_cost(home: str, region: str) -> int:
+    """What a trip from `home` region to a visit in `region` costs the planner."""
+    return 0 if home == region else TRAVEL_OTHER_REGION
+
+
+def travel_table(regions) -> dict[str, dict[str, int]]:
+    """The planner problem's `travel` matrix over these regions, from `travel_cost`."""
+    return {a: {b: travel_cost(a, b) for b in regions} for a in regions}
+
+
 class PolicyError(ValueError):
     """A policy that cannot be used; `path` names the offending entry."""
 

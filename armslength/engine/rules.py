@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from armslength.engine.context import Context, PersonFacts, add_years
+from armslength.engine.context import Context, PersonFacts
+from armslength.engine.dates import add_years
 from armslength.engine.facts import Affiliation, Secondment, Window, ended_before, overlaps
 from armslength.engine.policy import RULE_IDS, RuleSpec
 from armslength.engine.verdicts import Reason, Result, Verdict

@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from armslength.engine.policy import PLANNING_WEIGHTS as DEFAULT_WEIGHTS
+
 FORMAT = "armslength.plan-problem/1"
 CATEGORIES = ("member", "staff", "secondee", "external_expert")
 GENDERS = ("female", "male", "other", "undisclosed")
 VERDICTS = ("block", "preparation_only", "restricted", "declared")
 SEVERITY = {"block": 4, "preparation_only": 3, "restricted": 2, "declared": 1, "clear": 0}
-DEFAULT_WEIGHTS = {"unplanned": 10000, "travel": 1, "secondee": 6, "declared": 25, "restricted": 3}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from armslength.core.keys import unique_key
-from armslength.engine import codes
+from armslength.engine import codes, team
 
 KEY_HELP = _("Stable identifier used in imports, exports and the dataset format.")
 
@@ -265,6 +265,23 @@ class Person(KeyedModel):
     def current_secondments(self, on: dt.date | None = None):
         on = on or timezone.localdate()
         return [s for s in self.secondments.all() if s.covers(on)]
+
+    def post(self) -> team.Post:
+        """The facts about being in post that the team rules read (`engine/team.py`)."""
+        return team.Post(
+            name=self.name,
+            category=self.category,
+            npm_role=self.npm_role,
+            joined=self.joined,
+            left=self.left,
+            term_start=self.term_start,
+            term_end=self.term_end,
+            secondments=tuple((s.start, s.end) for s in self.secondments.all()),
+        )
+
+    def is_secondee_on(self, day: dt.date | None = None) -> bool:
+        """The one answer to "is this person a secondee on that day" (`team.is_secondee_on`)."""
+        return team.is_secondee_on(self.post(), day or timezone.localdate())
 
     def clean(self) -> None:
         super().clean()

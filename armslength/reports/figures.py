@@ -23,6 +23,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from armslength.compliance.models import Acknowledgement, Assessment, FindingRecord, Supervision
+from armslength.engine import team
+from armslength.engine.dates import add_months
 from armslength.register.models import Body, Person, Secondment, TrainingRecord
 from armslength.screening.models import current_policy
 from armslength.visits.models import Assignment, Override, OverrideStatus, Visit, VisitStatus
@@ -123,9 +125,12 @@ def _people(body_ids):
     return {p["id"]: p for p in qs.values(*PERSON_FIELDS)}
 
 
-def _covers(secondment: dict, day: dt.date) -> bool:
-    start, end = secondment["start"], secondment["end"]
-    return (start is None or start <= day) and (end is None or day <= end)
+def _post(person: dict, secondments: list[dict]) -> team.Post:
+    return team.Post(
+        name="",
+        category=person["category"],
+        secondments=tuple((s["start"], s["end"]) for s in secondments),
+    )
 
 
 def _overlap_days(secondment: dict, period: Period) -> int:
@@ -138,10 +143,10 @@ def _status_at(person: dict, secondments: list[dict], day: dt.date) -> str | Non
     """The category a person held on `day`, or None when they were not with the body."""
     if (person["joined"] and person["joined"] > day) or (person["left"] and person["left"] <= day):
         return None
-    if any(_covers(s, day) for s in secondments):
+    if team.is_secondee_on(_post(person, secondments), day):
         return "secondee"
     if person["category"] == "secondee":
-        return "secondee" if not secondments else None
+        return None  # secondments are recorded and none covers the day
     return person["category"]
 
 
@@ -199,7 +204,9 @@ def _secondees(members, status, secondments, period: Period) -> dict:
         if status.get(p["id"]) == "secondee" and _on_npm_work(p):
             headcount += 1
             total += fte(p)
-            current = next((s for s in mine if _covers(s, period.as_of)), None)
+            current = next(
+                (s for s in mine if team.covers((s["start"], s["end"]), period.as_of)), None
+            )
             by_origin[(current or {}).get("origin__name") or "Not recorded"] += 1
             by_sector[(current or {}).get("origin__sector") or "not_recorded"] += 1
         for s in mine:
@@ -278,16 +285,10 @@ def _assessment_in_force(assessment: dict, period: Period, parameters) -> bool:
     """Made in the year, or made earlier and not yet due for review when the year began."""
     if assessment["date"] >= period.start:
         return True
-    review = assessment["next_review"] or _add_months(
+    review = assessment["next_review"] or add_months(
         assessment["date"], parameters.assessment_review_months
     )
     return review >= period.start
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, 28))
 
 
 # --- visits -------------------------------------------------------------------
@@ -305,10 +306,12 @@ def _add_visits(figures, period: Period, secondments) -> None:
     for a in (
         Assignment.objects.filter(visit__in=list(visits))
         .exclude(role="preparation")
-        .values("visit_id", "person_id")
+        .values("visit_id", "person_id", "person__category")
     ):
         visit = visits[a["visit_id"]]
-        if any(_covers(s, visit["start"]) for s in secondments.get(a["person_id"], [])):
+        person = {"category": a["person__category"]}
+        post = _post(person, secondments.get(a["person_id"], []))
+        if team.is_secondee_on(post, visit["start"]):
             seconded.add(a["visit_id"])
     for body_id, rows in _group(visits.values(), "body_id").items():
         if body_id in figures:

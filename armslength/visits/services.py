@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from armslength.accounts.models import Role as UserRole
 from armslength.accounts.models import User
+from armslength.engine import team
+from armslength.engine.policy import PLANNING_WEIGHTS, travel_table
 from armslength.engine.verdicts import Reason, Result, Verdict
 from armslength.register.models import Person
 from armslength.screening.services import screen_register
@@ -23,7 +25,6 @@ from armslength.visits.models import (
     Override,
     OverrideStatus,
     Role,
-    Unavailability,
     Visit,
     VisitAlert,
     VisitStatus,
@@ -92,6 +93,10 @@ ALLOWED_ROLES = {
 class AssignmentRefused(Exception):
     """The engine (or the team's rules) refuses this assignment; the message says why."""
 
+    def __init__(self, message: str, rule: str = ""):
+        super().__init__(message)
+        self.rule = rule  # the team rule that refused, when it was not the engine
+
 
 @dataclass
 class AssignmentCheck:
@@ -102,6 +107,8 @@ class AssignmentCheck:
     allowed_roles: tuple[str, ...]
     refusal: str = ""
     notes: list[str] = field(default_factory=list)
+    #: why the person is not eligible for this visit at all (`team.eligibility`)
+    ineligible: tuple[str, ...] = ()
 
     @property
     def restriction(self) -> list[str]:
@@ -146,9 +153,11 @@ def visit_verdict(screening, visit: Visit, person: Person) -> Result:
 
 
 def assignment_check(*, visit: Visit, person: Person, screening=None) -> AssignmentCheck:
-    """What the conflict engine says about this person on this visit's dates."""
+    """What the conflict engine and the team eligibility rule say about this person on
+    this visit's dates."""
     screening = screening or screen_register()
     result = visit_verdict(screening, visit, person)
+    eligible = team.eligibility(person.post(), visit.start, visit.end)
     allowed = ALLOWED_ROLES.get(result.verdict, (Role.LEAD, Role.MEMBER, Role.PREPARATION))
     refusal = ""
     if result.verdict == Verdict.BLOCK:
@@ -156,46 +165,74 @@ def assignment_check(*, visit: Visit, person: Person, screening=None) -> Assignm
             f"{r.text} ({', '.join(r.cites)})" for r in result.reasons if r.verdict == Verdict.BLOCK
         )
     return AssignmentCheck(
-        person, result.verdict, list(result.reasons), screening.version, tuple(allowed), refusal
+        person,
+        result.verdict,
+        list(result.reasons),
+        screening.version,
+        tuple(allowed) if eligible.eligible else (),
+        refusal,
+        notes=list(eligible.warnings),
+        ineligible=eligible.reasons,
     )
+
+
+def _refusal_text(check: AssignmentCheck, person: Person, role: str) -> str:
+    if check.verdict == Verdict.BLOCK:
+        return f"{person.name} may not be involved in this visit: {check.refusal}"
+    if check.verdict == Verdict.PREPARATION_ONLY:
+        reasons = "; ".join(
+            f"{r.text} ({', '.join(r.cites)})"
+            for r in check.reasons
+            if r.verdict == Verdict.PREPARATION_ONLY
+        )
+        return f"{person.name} may only help prepare this visit, not take part: {reasons}"
+    return f"{person.name} cannot take the role {role}."
 
 
 def assignment_add(
     *, visit: Visit, person: Person, role: str, user=None, screening=None
 ) -> Assignment:
-    """Add someone to a team, as the engine allows; a refusal is audited and raised."""
+    """Add someone to a team, as the engine and the team rules allow.
+
+    Refused, with the reason on the visit's audit trail: someone not in post on
+    every day of the visit or doing no NPM work (`team.eligibility`), a verdict
+    that does not allow the role, a secondee or someone not able to lead as
+    lead, a second lead, and a place overlapping another visit.
+    """
     check = assignment_check(visit=visit, person=person, screening=screening)
+    if check.ineligible:
+        _refuse(visit, person, role, user, check, " ".join(check.ineligible), "team-eligibility")
     if role not in check.allowed_roles:
-        if check.verdict == Verdict.BLOCK:
-            message = f"{person.name} may not be involved in this visit: {check.refusal}"
-        elif check.verdict == Verdict.PREPARATION_ONLY:
-            reasons = "; ".join(
-                f"{r.text} ({', '.join(r.cites)})"
-                for r in check.reasons
-                if r.verdict == Verdict.PREPARATION_ONLY
-            )
-            message = f"{person.name} may only help prepare this visit, not take part: {reasons}"
-        else:
-            message = f"{person.name} cannot take the role {role}."
-        _refuse(visit, person, role, user, check, message)
-    if role == Role.LEAD and (
-        person.category == "secondee" or person.current_secondments(visit.start)
-    ):
-        _refuse(
-            visit,
-            person,
-            role,
-            user,
-            check,
-            f"{person.name} is seconded: leadership is "
-            "never held by seconded staff (APT: seconded officials).",
+        _refuse(visit, person, role, user, check, _refusal_text(check, person, role))
+    if role == Role.LEAD:
+        why = team.lead_refusal(
+            person.post(), can_lead=person.can_lead, first=visit.start, last=visit.end
         )
+        if why:
+            _refuse(visit, person, role, user, check, why, "team-lead")
     try:
         with transaction.atomic():
             return _save_assignment(visit, person, role, user, check)
     except AssignmentRefused as exc:
-        _refuse(visit, person, role, user, check, str(exc))
+        _refuse(visit, person, role, user, check, str(exc), exc.rule)
         raise  # unreachable: _refuse raises
+
+
+def bookings(person: Person) -> tuple[team.Booking, ...]:
+    """Every place the person holds on a team, as the team rules read them."""
+    return tuple(
+        team.Booking(
+            visit=a.visit.key,
+            first=a.visit.start,
+            last=a.visit.end,
+            role=a.role,
+            cancelled=a.visit.status == VisitStatus.CANCELLED,
+            label=str(a.visit),
+        )
+        for a in Assignment.objects.filter(person=person).select_related(
+            "visit", "visit__establishment"
+        )
+    )
 
 
 def _save_assignment(visit, person, role, user, check) -> Assignment:
@@ -206,22 +243,13 @@ def _save_assignment(visit, person, role, user, check) -> Assignment:
         role == Role.LEAD
         and visit.assignments.filter(role=Role.LEAD).exclude(person=person).exists()
     ):
-        raise AssignmentRefused("This visit already has a lead.")
+        raise AssignmentRefused("This visit already has a lead.", "team-lead")
     if role != Role.PREPARATION:
-        clash = (
-            Assignment.objects.filter(
-                person=person,
-                visit__start__lte=visit.end,
-                visit__end__gte=visit.start,
+        other = team.clash(bookings(person), visit.start, visit.end, visit=visit.key)
+        if other is not None:
+            raise AssignmentRefused(
+                f"{person.name} is already on {other.label} on those dates.", "team-overlap"
             )
-            .exclude(visit=visit)
-            .exclude(role=Role.PREPARATION)
-            .exclude(visit__status="cancelled")
-            .select_related("visit")
-            .first()
-        )
-        if clash:
-            raise AssignmentRefused(f"{person.name} is already on {clash.visit} on those dates.")
     assignment, _created = Assignment.objects.update_or_create(
         visit=visit,
         person=person,
@@ -236,8 +264,17 @@ def _save_assignment(visit, person, role, user, check) -> Assignment:
     return assignment
 
 
-def _refuse(visit, person, role, user, check, message: str):
-    """Record the refused attempt on the visit's audit trail (SPEC 8), then refuse."""
+def _refuse(visit, person, role, user, check, message: str, team_rule: str = ""):
+    """Record the refused attempt on the visit's audit trail (SPEC 8), then refuse.
+
+    `team_rule` names the team rule that refused (eligibility, lead, overlap); without
+    it the engine's rules that gave the verdict are recorded.
+    """
+    rules = (
+        [team_rule]
+        if team_rule
+        else sorted({r.rule for r in check.reasons if r.verdict == check.verdict})
+    )
     LogEntry.objects.log_create(
         visit,
         force_log=True,
@@ -250,7 +287,7 @@ def _refuse(visit, person, role, user, check, message: str):
                 "role": role,
                 "verdict": check.verdict.code,
                 # the rules that decided it, counted by rule in the annual report
-                "rules": sorted({r.rule for r in check.reasons if r.verdict == check.verdict}),
+                "rules": rules,
                 "reason": message,
             }
         },
@@ -258,107 +295,71 @@ def _refuse(visit, person, role, user, check, message: str):
     raise AssignmentRefused(message)
 
 
+def visit_needs(visit: Visit) -> team.Needs:
+    return team.Needs(
+        key=visit.key,
+        first=visit.start,
+        last=visit.end,
+        team_size=visit.team_size,
+        requires=visit.requires or {},
+        min_women=visit.min_women,
+        needs_lead=visit.needs_lead,
+    )
+
+
+def team_member(person: Person, role: str) -> team.Member:
+    """A person as the team rules see them: post, workload limits, leave, places held."""
+    return team.Member(
+        post=person.post(),
+        role=role,
+        gender=person.gender,
+        expertise=tuple(person.expertise or ()),
+        max_visits=person.max_visits,
+        max_days=person.max_days,
+        unavailable=tuple((u.start, u.end) for u in person.unavailability.all()),
+        bookings=bookings(person),
+    )
+
+
 def team_warnings(visit: Visit) -> list[str]:
-    """What is still wrong or worth knowing about the team as it stands."""
-    warnings = []
-    team = list(visit.assignments.select_related("person"))
-    on_visit = [a for a in team if a.role != Role.PREPARATION]
-    people = [a.person for a in on_visit]
-    if len(on_visit) < visit.team_size:
-        warnings.append(f"{len(on_visit)} of {visit.team_size} team members so far.")
-    for tag, n in (visit.requires or {}).items():
-        have = sum(1 for p in people if tag in p.expertise)
-        if have < n:
-            warnings.append(f"Needs {n} with {tag} expertise; has {have}.")
-    women = sum(1 for p in people if p.gender == "female")
-    if women < visit.min_women:
-        warnings.append(f"Needs at least {visit.min_women} women; has {women}.")
-    if visit.needs_lead and not any(a.role == Role.LEAD for a in on_visit):
-        warnings.append("No lead yet.")
-    year_start = dt.date(visit.start.year, 1, 1)
-    year_end = dt.date(visit.start.year, 12, 31)
-    for a in on_visit:
-        p = a.person
-        if Unavailability.objects.filter(
-            person=p, start__lte=visit.end, end__gte=visit.start
-        ).exists():
-            warnings.append(f"{p.name} is unavailable on some of these days.")
-        clash = (
-            Assignment.objects.filter(
-                person=p, visit__start__lte=visit.end, visit__end__gte=visit.start
-            )
-            .exclude(visit=visit)
-            .exclude(role=Role.PREPARATION)
-            .first()
+    """What is still wrong or worth knowing about the team as it stands (`team.team_problems`)."""
+    members = [
+        team_member(a.person, a.role)
+        for a in visit.assignments.select_related("person").prefetch_related(
+            "person__secondments", "person__unavailability"
         )
-        if clash:
-            warnings.append(f"{p.name} is also on {clash.visit}.")
-        mine = (
-            Assignment.objects.filter(
-                person=p, visit__start__gte=year_start, visit__start__lte=year_end
-            )
-            .exclude(role=Role.PREPARATION)
-            .select_related("visit")
-        )
-        if p.max_visits is not None and mine.count() > p.max_visits:
-            warnings.append(f"{p.name} is over their limit of {p.max_visits} visits a year.")
-        days = sum((m.visit.end - m.visit.start).days + 1 for m in mine)
-        if p.max_days is not None and days > p.max_days:
-            warnings.append(f"{p.name} is over their limit of {p.max_days} visit days a year.")
-    return warnings
+    ]
+    return team.team_problems(visit_needs(visit), members)
 
 
 # --- the planner in the web app ------------------------------------------------------------
 
 
 def planning_problem(*, body, start: dt.date, end: dt.date) -> dict:
-    """The body's planned visits in the period and its people, as a planner problem."""
+    """The body's planned visits in the period and its people, as a planner problem.
+
+    The team rules come from `engine/team.py`, as for a team built by hand: people
+    doing no NPM work are left out; days out of post, leave and places already held
+    on other (not cancelled) visits are unavailable days; the year's workload used
+    elsewhere comes off the limits. Weights and travel costs are the policy's.
+    """
     screening = screen_register()
     visits = list(
         Visit.objects.filter(
             body=body, status=VisitStatus.PLANNED, start__gte=start, start__lte=end
         ).select_related("establishment")
     )
+    planned = {v.key for v in visits}
     people = [
         p
-        for p in Person.objects.filter(body=body).exclude(npm_role="non_npm")
-        if p.is_current(start)
+        for p in Person.objects.filter(body=body).prefetch_related("secondments", "unavailability")
+        if p.npm_role != team.NON_NPM and _in_post_some_day(p, start, end)
     ]
-    year = (dt.date(start.year, 1, 1), dt.date(start.year, 12, 31))
     regions = sorted(
         {p.home_region or "unknown" for p in people}
         | {v.establishment.region or "unknown" for v in visits}
     )
-    problem_people = []
-    for p in people:
-        used = (
-            Assignment.objects.filter(
-                person=p, visit__start__gte=year[0], visit__start__lte=year[1]
-            )
-            .exclude(role=Role.PREPARATION)
-            .exclude(visit__in=visits)
-            .select_related("visit")
-        )
-        used_days = sum((a.visit.end - a.visit.start).days + 1 for a in used)
-        person = {
-            "id": p.key,
-            "body": body.abbreviation,
-            "category": "secondee" if p.current_secondments(start) else p.category,
-            "expertise": p.expertise,
-            "gender": p.gender,
-            "region": p.home_region or "unknown",
-            "can_lead": p.can_lead,
-            "unavailable": [
-                {"start": u.start.isoformat(), "end": u.end.isoformat()}
-                for u in p.unavailability.filter(end__gte=start, start__lte=end)
-            ],
-        }
-        # Limits over the horizon are what is left of the year's allowance.
-        if p.max_visits is not None:
-            person["max_visits"] = max(0, p.max_visits - used.count())
-        if p.max_days is not None:
-            person["max_days"] = max(0, p.max_days - used_days)
-        problem_people.append(person)
+    problem_people = [_problem_person(p, body, start, end, planned) for p in people]
     conflicts = []
     for v in visits:
         for p in people:
@@ -368,7 +369,8 @@ def planning_problem(*, body, start: dt.date, end: dt.date) -> dict:
     return {
         "format": "armslength.plan-problem/1",
         "horizon": {"start": start.isoformat(), "end": end.isoformat()},
-        "travel": {a: {b: 0 if a == b else 3 for b in regions} for a in regions},
+        "travel": travel_table(regions),
+        "weights": dict(PLANNING_WEIGHTS),
         "people": problem_people,
         "visits": [
             {
@@ -387,6 +389,43 @@ def planning_problem(*, body, start: dt.date, end: dt.date) -> dict:
         "conflicts": conflicts,
         "policy_version": screening.version,
     }
+
+
+def _in_post_some_day(person: Person, start: dt.date, end: dt.date) -> bool:
+    post = person.post()
+    out = sum((b - a).days + 1 for a, b, _why in team.out_of_post(post, start, end))
+    return out < (end - start).days + 1
+
+
+def _problem_person(p: Person, body, start: dt.date, end: dt.date, planned: set[str]) -> dict:
+    """One person of a planner problem, with the team rules applied as days and limits."""
+    post = p.post()
+    held = bookings(p)
+    busy = [(a, b) for a, b, _why in team.out_of_post(post, start, end)]
+    busy += [(u.start, u.end) for u in p.unavailability.all() if u.end >= start and u.start <= end]
+    busy += [
+        (b.first, b.last)
+        for b in held
+        if team.counts(b) and b.visit not in planned and b.last >= start and b.first <= end
+    ]
+    person = {
+        "id": p.key,
+        "body": body.abbreviation,
+        # a secondee on any day of the horizon never leads and costs the secondee weight
+        "category": "secondee" if team.is_secondee_during(post, start, end) else p.category,
+        "expertise": p.expertise,
+        "gender": p.gender,
+        "region": p.home_region or "unknown",
+        "can_lead": p.can_lead,
+        "unavailable": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in sorted(busy)],
+    }
+    # Limits over the horizon are what is left of the year's allowance.
+    used_visits, used_days = team.workload(held, start.year, exclude=tuple(planned))
+    if p.max_visits is not None:
+        person["max_visits"] = max(0, p.max_visits - used_visits)
+    if p.max_days is not None:
+        person["max_days"] = max(0, p.max_days - used_days)
+    return person
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from armslength.accounts.models import Role as UserRole
 from armslength.core import access
 from armslength.core.forms import DateInput
 from armslength.core.views import ObjectEditView, record_views
+from armslength.engine.policy import PLANNING_WEIGHTS
 from armslength.engine.verdicts import Verdict
 from armslength.register.filters import SearchFilterSet
 from armslength.register.models import Body, Person
@@ -55,6 +56,7 @@ from armslength.visits.services import (
     plan_accept,
     planning_problem,
     team_warnings,
+    visit_verdict,
 )
 from armslength.visits.tasks import run_planner
 
@@ -131,7 +133,7 @@ def visit_screening(request, visit: Visit) -> dict:
         if a.person_id in visible or a.verdict == "left"
     ]
     return {
-        **team_context(request, visit),
+        **team_context(request, visit, screening),
         "alerts": alerts,
         "screening_rows": rows,
         "policy_version": screening.version,
@@ -225,9 +227,17 @@ def team_people(request, visit: Visit):
     return access.readable(request.user, Person).filter(body__in=bodies).order_by("name")
 
 
-def team_context(request, visit: Visit) -> dict:
-    """The team as built so far, its warnings, and what the lead must know (restrictions)."""
+def team_context(request, visit: Visit, screening) -> dict:
+    """The team as built so far, its warnings, and what the lead must know (restrictions).
+
+    Each member's verdict is the engine's as it is now (with any approved override),
+    not the one stored when they were added: a new declaration shows at once.
+    """
     team = list(visit.assignments.select_related("person", "person__body"))
+    for a in team:
+        now = visit_verdict(screening, visit, a.person)
+        a.verdict_now = now.verdict.code
+        a.reasons_now = [r.as_json() for r in now.reasons]
     lead = next((a for a in team if a.role == Role.LEAD), None)
     is_lead = lead is not None and request.user.person_id == lead.person_id
     form = None
@@ -449,20 +459,20 @@ class PlanningRunView(View):
             .select_related("establishment")
         }
         verdicts = {(c["person"], c["visit"]): c["verdict"] for c in run.problem["conflicts"]}
-        weights = {"travel": 1, "secondee": 6, "declared": 25, "restricted": 3}
+        # the weights and travel costs the run was solved with (the policy's, when built)
+        weights = {**PLANNING_WEIGHTS, **run.problem.get("weights", {})}
+        travel = run.problem.get("travel") or {}
         regions = {v["id"]: v["region"] for v in run.problem["visits"]}
+        planned = {p["id"]: p for p in run.problem["people"]}
         teams = {}
         for a in run.plan["assignments"]:
             person = people.get(a["person"])
-            visit_region = regions[a["visit"]]
-            home = person.home_region or "unknown" if person else "unknown"
-            travel = 0 if home == visit_region else 3
+            entry = planned.get(a["person"], {})
+            cost = travel.get(entry.get("region"), {}).get(regions[a["visit"]], 0)
             verdict = verdicts.get((a["person"], a["visit"]), "clear")
             terms = {
-                "travel": travel * weights["travel"],
-                "secondee": weights["secondee"]
-                if person and person.current_secondments(run.start)
-                else 0,
+                "travel": cost * weights["travel"],
+                "secondee": weights["secondee"] if entry.get("category") == "secondee" else 0,
                 "declared": weights["declared"] if verdict == "declared" else 0,
                 "restricted": weights["restricted"] if verdict == "restricted" else 0,
             }

@@ -53,7 +53,7 @@ def _barred(user) -> bool:
     person = user.person
     if person is None:
         return False
-    return person.category == "secondee" or bool(person.current_secondments())
+    return person.category == "secondee" or person.is_secondee_on()
 
 
 def _barred_establishments(user) -> set[int]:
