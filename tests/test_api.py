@@ -193,6 +193,7 @@ def test_an_assignment_through_the_api_meets_the_same_conflict_check(cast, today
     assert not Assignment.objects.exists()
     entry = LogEntry.objects.get_for_object(visit).get(additional_data__has_key="refused")
     assert entry.actor == cast.hmip_manager and entry.additional_data["refused"]["person"] == "sam"
+    Person.objects.filter(key="alice").update(can_lead=True)  # a lead must be able to lead
     added = api.post(
         "/api/assignments/", {"visit": visit.key, "person": "alice", "role": "lead"}, format="json"
     )
