@@ -26,6 +26,16 @@ _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ConfigError("SECRET_KEY must be set when DEBUG is off (see README, Configuration)")
+# Seals authenticator (TOTP) keys and hashes recovery codes (accounts/sealing.py). Kept
+# apart from SECRET_KEY so the two can be rotated and held separately; changing it
+# means everyone enrols again.
+_DEV_TWO_FACTOR_KEY = "dev-only-two-factor-key-do-not-use-in-production-fedcba98765"
+TWO_FACTOR_KEY = env_str("TWO_FACTOR_KEY", _DEV_TWO_FACTOR_KEY if DEBUG else "")
+if not TWO_FACTOR_KEY:
+    raise ConfigError(
+        "TWO_FACTOR_KEY must be set when DEBUG is off: it encrypts the two-factor secrets "
+        "(see README, Configuration)"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -184,6 +184,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "armslength.settings",
         "DEBUG": "0",
         "SECRET_KEY": "load-test-only-" + "x" * 40,
+        "TWO_FACTOR_KEY": "load-test-only-2fa-" + "y" * 40,
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

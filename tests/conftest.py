@@ -129,10 +129,11 @@ def cast(db, today) -> Cast:
 def verify_second_factor(client, user: User) -> None:
     """What the second sign-in step leaves in the session (the 2FA flow has its own tests)."""
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    from armslength.accounts.models import Authenticator
+
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
+    device = device or Authenticator.objects.create(user=user, name="test", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-9f8e7d6c5b4a3210fedcba9876543210")
+os.environ.setdefault("TWO_FACTOR_KEY", "test-only-two-factor-key-0123456789abcdef0123")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")

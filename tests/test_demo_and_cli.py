@@ -85,6 +85,7 @@ def run_cli(*args, env_extra=None):
         "SECURE_SSL_REDIRECT",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "SECURE_COOKIES",
+        "TWO_FACTOR_KEY",
     }
     env = {k: v for k, v in os.environ.items() if k not in test_only}
     env.update(env_extra or {})
@@ -107,6 +108,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         env_extra={
             "DEBUG": "0",
             "SECRET_KEY": "a-real-production-secret-key-with-enough-entropy-0192837465qwerty",
+            "TWO_FACTOR_KEY": "a-real-two-factor-key-with-enough-entropy-5647382910asdfgh",
             "ALLOWED_HOSTS": "npm.example.org",
             "ARMSLENGTH_VAR_DIR": str(tmp_path),
         },

@@ -70,3 +70,18 @@ def test_a_manager_still_gives_a_second_factor(cast, directory):
 def test_the_login_page_offers_the_directory(cast, directory):
     page = Client().get("/login/")
     assert "Sign in with your organisation" in page.text
+
+
+def test_finding1_after_a_directory_sign_in_no_authenticator_can_be_added(cast, directory):
+    """Issue 12 finding 1, OpenID Connect path: the directory is the first factor only."""
+    from armslength.accounts.models import Authenticator
+    from armslength.accounts.twofactor import enrol
+
+    device, _codes = enrol(cast.hmip_manager)
+    browser = sign_in_through_directory("hmip.manager@example.org", directory)
+    setup = browser.get("/2fa/setup/")
+    assert setup.status_code == 403 and "enrolment link" in setup.text
+    assert browser.post("/2fa/setup/", {"code": "123456"}).status_code == 403
+    assert list(Authenticator.objects.filter(user=cast.hmip_manager)) == [device]
+    assert browser.get("/people/").url.startswith("/2fa/")
+    assert browser.get("/api/people/").status_code == 401

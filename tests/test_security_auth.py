@@ -12,6 +12,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -19,9 +20,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from armslength.accounts.twofactor import base32_secret, enrol
+from armslength.accounts.models import Authenticator
+from armslength.accounts.twofactor import base32_secret, enrol, enrolment_link_issue
 from tests.conftest import PASSWORD
 
 
@@ -61,13 +62,15 @@ def test_a_recovery_code_works_once(cast):
 
 
 def test_a_new_auditor_enrols_before_anything_else(cast):
+    link = enrolment_link_issue(cast.auditor, by=cast.coordinator)
     client = Client()
     password_step(client, "auditor")
     assert client.get(reverse("audit:trail")).url.startswith("/2fa/")
     assert client.get(reverse("twofactor:verify")).url.startswith("/2fa/setup/")
+    assert client.get(link.removeprefix(settings.SITE_URL)).url == reverse("twofactor:setup")
     setup = client.get(reverse("twofactor:setup"))
     assert "<svg" in setup.text
-    device = TOTPDevice.objects.get(user=cast.auditor, confirmed=False)
+    device = Authenticator.objects.get(user=cast.auditor, confirmed=False)
     assert base32_secret(device) in setup.text
     done = client.post(reverse("twofactor:setup"), {"code": code_for(device)})
     assert done.status_code == 200 and done.text.count("<li><code>") == 10

@@ -1,38 +1,50 @@
 """Two-factor sign-in: a TOTP app code, or a one-time recovery code.
 
 Required for the coordinator, managers and auditors (they see and decide on
-other people's data); optional for staff, who may enrol from their profile.
-Built on django-otp: a confirmed `TOTPDevice` per person, and a `StaticDevice`
-holding ten recovery codes, each usable once. django-otp slows down repeated
-wrong codes itself (throttling on the device).
+other people's data); optional for staff. Built on django-otp: a confirmed
+`Authenticator` per person (its TOTP key sealed with TWO_FACTOR_KEY) and
+`RecoveryCodes` holding ten hashed codes, each usable once. django-otp slows
+down repeated wrong codes itself (throttling on the device).
+
+Who may add an authenticator (issue 12, finding 1: a password alone once could):
+- a session that already passed the second step may add or replace one;
+- otherwise only a session that opened a one-time enrolment link, which a
+  manager or the coordinator issues when they create or reset the account.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
+import datetime as dt
+import hashlib
 import secrets
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticToken
 
-from armslength.accounts.models import Role
+from armslength.accounts import sealing
+from armslength.accounts.models import Authenticator, EnrolmentLink, RecoveryCodes, Role
 
 REQUIRED_FOR = frozenset({Role.COORDINATOR, Role.MANAGER, Role.AUDITOR})
 RECOVERY_CODES = 10
 ISSUER = "armslength"
+ENROLMENT_LINK_DAYS = 7
+#: the session entry an opened enrolment link leaves: {"user": pk, "link": pk}
+GRANT_KEY = "enrolment_grant"
 
 
 def required(user) -> bool:
@@ -46,11 +58,11 @@ def needs_second_step(user) -> bool:
     return required(user) or user_has_device(user, confirmed=True)
 
 
-def base32_secret(device: TOTPDevice) -> str:
-    return base64.b32encode(binascii.unhexlify(device.key)).decode().rstrip("=")
+def base32_secret(device: Authenticator) -> str:
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
-def provisioning_uri(device: TOTPDevice) -> str:
+def provisioning_uri(device: Authenticator) -> str:
     label = quote(f"{ISSUER}:{device.user.get_username()}")
     return f"otpauth://totp/{label}?secret={base32_secret(device)}&issuer={ISSUER}"
 
@@ -61,20 +73,102 @@ def qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_inline(scale=4, dark="#111", light="#fff")
 
 
-def enrol(user, *, key_hex: str | None = None) -> tuple[TOTPDevice, list[str]]:
+def enrol(user, *, key_hex: str | None = None) -> tuple[Authenticator, list[str]]:
     """A confirmed authenticator and fresh recovery codes (used by the demo and the tests)."""
-    device = TOTPDevice.objects.create(
+    device = Authenticator.objects.create(
         user=user, name="Authenticator app", confirmed=True, **({"key": key_hex} if key_hex else {})
     )
     return device, new_recovery_codes(user)
 
 
 def new_recovery_codes(user) -> list[str]:
-    static, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    """Ten fresh codes, shown once; only their keyed hashes are stored."""
+    static, _ = RecoveryCodes.objects.get_or_create(user=user, name="Recovery codes")
     static.token_set.all().delete()
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=static, token=sealing.code_digest(c)) for c in codes]
+    )
     return codes
+
+
+def confirmed_devices(user) -> list:
+    """The devices a code is checked against: the authenticator first, then recovery codes."""
+    return [
+        *Authenticator.objects.filter(user=user, confirmed=True),
+        *RecoveryCodes.objects.filter(user=user, confirmed=True),
+    ]
+
+
+def match_code(user, code: str):
+    """The device that accepts `code`, or None (django-otp's `match_token`, on our devices)."""
+    for device in confirmed_devices(user):
+        if device.verify_token(code):
+            return device
+    return None
+
+
+def second_step_passed(request, device) -> None:
+    """Mark the session verified, under a new session key (no fixation across the step)."""
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
+# --- enrolment links ---------------------------------------------------------
+
+
+def _link_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def enrolment_link_issue(user, *, by) -> str:
+    """A one-time link for `user` to set up a first authenticator; earlier unused links lapse."""
+    EnrolmentLink.objects.filter(user=user, used_at__isnull=True).delete()
+    token = secrets.token_urlsafe(32)
+    EnrolmentLink.objects.create(
+        user=user,
+        token_hash=_link_hash(token),
+        issued_by=by,
+        expires_at=timezone.now() + dt.timedelta(days=ENROLMENT_LINK_DAYS),
+    )
+    path = reverse("twofactor:enrol", args=[token])
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+@transaction.atomic
+def second_factor_reset(user, *, by) -> str:
+    """Remove `user`'s authenticator and recovery codes; a new one-time enrolment link."""
+    Authenticator.objects.filter(user=user).delete()
+    RecoveryCodes.objects.filter(user=user).delete()
+    from armslength.api.models import ApiToken
+
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return enrolment_link_issue(user, by=by)
+
+
+def _valid_link(user, *, token: str | None = None, pk: int | None = None):
+    links = EnrolmentLink.objects.filter(
+        user=user, used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    if token is not None:
+        links = links.filter(token_hash=_link_hash(token))
+    if pk is not None:
+        links = links.filter(pk=pk)
+    return links.first()
+
+
+def granted_link(request):
+    """The enrolment link this session opened, if it is still good for this user."""
+    grant = request.session.get(GRANT_KEY) or {}
+    if grant.get("user") != request.user.pk:
+        return None
+    return _valid_link(request.user, pk=grant.get("link"))
+
+
+def may_enrol(request) -> bool:
+    """Adding or replacing an authenticator: after the second step, or with an enrolment link."""
+    return request.user.is_verified() or granted_link(request) is not None
 
 
 def _next_url(request) -> str:
@@ -112,10 +206,10 @@ class VerifyView(View):
         form = CodeForm(request.POST)
         if form.is_valid():
             code = form.cleaned_data["code"].strip().replace(" ", "")
-            device = match_token(request.user, code)
+            device = match_code(request.user, code)
             if device is not None:
-                otp_login(request, device)
-                if isinstance(device, StaticDevice):
+                second_step_passed(request, device)
+                if isinstance(device, RecoveryCodes):
                     left = device.token_set.count()
                     messages.warning(
                         request,
@@ -128,11 +222,20 @@ class VerifyView(View):
 
 
 class SetupView(View):
-    """Enrol an authenticator app: scan the QR code, confirm a code, keep the recovery codes."""
+    """Enrol an authenticator app: scan the QR code, confirm a code, keep the recovery codes.
 
-    def _device(self, request) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-        return device or TOTPDevice.objects.create(
+    Only for a session that passed the second step or opened an enrolment link
+    (`may_enrol`); anyone else is told to ask for a link, and no secret is made.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_enrol(request):
+            return render(request, "accounts/twofactor_need_link.html", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _device(self, request) -> Authenticator:
+        device = Authenticator.objects.filter(user=request.user, confirmed=False).first()
+        return device or Authenticator.objects.create(
             user=request.user, name="Authenticator app", confirmed=False
         )
 
@@ -157,11 +260,17 @@ class SetupView(View):
         device = self._device(request)
         form = CodeForm(request.POST)
         if form.is_valid() and device.verify_token(form.cleaned_data["code"].strip()):
-            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-            device.confirmed = True
-            device.save()
-            codes = new_recovery_codes(request.user)
-            otp_login(request, device)
+            with transaction.atomic():
+                link = granted_link(request)
+                if link is not None:
+                    link.used_at = timezone.now()
+                    link.save(update_fields=["used_at"])
+                Authenticator.objects.filter(user=request.user, confirmed=True).delete()
+                device.confirmed = True
+                device.save()
+                codes = new_recovery_codes(request.user)
+            request.session.pop(GRANT_KEY, None)
+            second_step_passed(request, device)
             return render(
                 request,
                 "accounts/twofactor_codes.html",
@@ -182,3 +291,17 @@ class RecoveryCodesView(View):
         return render(
             request, "accounts/twofactor_codes.html", {"codes": codes, "next": reverse("home")}
         )
+
+
+class EnrolmentLinkView(View):
+    """`/2fa/enrol/<token>/`: a one-time link opened by its own account, after the password."""
+
+    def get(self, request, token: str):
+        link = _valid_link(request.user, token=token)
+        if link is None:
+            # the same answer for a wrong, used, expired or someone else's link
+            return render(
+                request, "accounts/twofactor_need_link.html", {"bad_link": True}, status=404
+            )
+        request.session[GRANT_KEY] = {"user": request.user.pk, "link": link.pk}
+        return HttpResponseRedirect(reverse("twofactor:setup"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from armslength.accounts import twofactor
 from armslength.accounts.forms import MyProfileForm, UserForm
 from armslength.accounts.models import Role, User
 from armslength.compliance.views import my_tasks
@@ -118,7 +119,53 @@ class UserTable(tables.Table):
         fields = ("username", "first_name", "last_name", "role", "body", "is_active", "last_login")
 
 
+def enrolment_link_handed_over(request, user, link: str) -> None:
+    """Show the one-time link to whoever made it, and email it to the account's owner."""
+    from django.core.mail import send_mail
+
+    messages.warning(
+        request,
+        _(
+            "Pass this one-time link to %(user)s: with it and their password they set up "
+            "two-factor sign-in (valid %(days)d days): %(link)s"
+        )
+        % {"user": user, "days": twofactor.ENROLMENT_LINK_DAYS, "link": link},
+    )
+    if user.email:
+        send_mail(
+            _("Set up two-factor sign-in for armslength"),
+            _(
+                "Sign in with your password, then open this one-time link to set up your "
+                "authenticator app (it works once, for %(days)d days):\n\n%(link)s\n"
+            )
+            % {"days": twofactor.ENROLMENT_LINK_DAYS, "link": link},
+            None,
+            [user.email],
+            fail_silently=True,
+        )
+
+
+class ResetSecondFactorView(View):
+    """A manager (their body's staff) or the coordinator resets an account's second factor."""
+
+    def post(self, request, pk):
+        target = access.get_writable(request.user, User, pk)
+        link = twofactor.second_factor_reset(target, by=request.user)
+        enrolment_link_handed_over(request, target, link)
+        return HttpResponseRedirect(target.get_absolute_url())
+
+
 class UserEditView(ObjectEditView):
+    def prepare_new(self, request, obj):
+        super().prepare_new(request, obj)
+        obj._new_account = True
+
+    def after_save(self, request, obj):
+        super().after_save(request, obj)
+        if getattr(obj, "_new_account", False):
+            link = twofactor.enrolment_link_issue(obj, by=request.user)
+            enrolment_link_handed_over(request, obj, link)
+
     def make_form(self, request, obj, data=None, files=None):
         form = super().make_form(request, obj, data, files)
         if request.user.role == Role.MANAGER:

@@ -63,15 +63,13 @@ def page(browser):
 
 def authenticator_for(username: str):
     """The user's authenticator (made if their role needs one): the phone in the test."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from armslength.accounts.models import User
+    from armslength.accounts.models import Authenticator, User
     from armslength.accounts.twofactor import required
 
     user = User.objects.get(username=username)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
     if device is None and required(user):
-        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+        device = Authenticator.objects.create(user=user, name="test phone", confirmed=True)
     return device
 
 

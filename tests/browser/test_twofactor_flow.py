@@ -1,12 +1,15 @@
-"""A new auditor enrols an authenticator in the browser, then signs in with a code."""
+"""A new auditor opens the enrolment link the coordinator passed on, enrols an
+authenticator in the browser, then signs in with a code."""
 
 from __future__ import annotations
 
 import base64
 
+from django.conf import settings
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
+from armslength.accounts.twofactor import enrolment_link_issue
 from tests.conftest import PASSWORD
 
 
@@ -16,7 +19,8 @@ def code_from_key(base32_key: str, ahead: int = 0) -> str:
 
 
 def test_auditor_enrols_then_signs_in_with_a_code(cast, page, live_server, assert_accessible):
-    page.goto(f"{live_server.url}/login/")
+    link = enrolment_link_issue(cast.auditor, by=cast.coordinator)
+    page.goto(live_server.url + link.removeprefix(settings.SITE_URL))  # signs in first
     page.get_by_label("Username").fill("auditor")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()

@@ -40,16 +40,14 @@ class Command(BaseCommand):
             call_command("serve", addrport)
 
     def print_logins(self, logins):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        from armslength.accounts.models import User
+        from armslength.accounts.models import Authenticator, User
         from armslength.accounts.twofactor import base32_secret
 
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         users = User.objects.filter(email__endswith="@demo.example").select_related("body")
         keys = {
             d.user_id: base32_secret(d)
-            for d in TOTPDevice.objects.filter(user__in=users, confirmed=True)
+            for d in Authenticator.objects.filter(user__in=users, confirmed=True)
         }
         for user in users.order_by("role", "username"):
             body = f" ({user.body.abbreviation})" if user.body else ""

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from armslength.accounts.models import Authenticator
 
 
 class Command(BaseCommand):
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Only in development (DEBUG=1): real codes belong on phones.")
-        devices = TOTPDevice.objects.filter(
+        devices = Authenticator.objects.filter(
             user__email__endswith="@demo.example", confirmed=True
         ).select_related("user")
         for device in devices.order_by("user__username"):
