@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from armslength.planner.greedy import Occupancy
+from armslength.planner.occupancy import Occupancy
 from armslength.planner.problem import Problem
 
 Teams = dict[int, list[tuple[int, str]]]

@@ -16,6 +16,10 @@ class Plan:
     bound: int = 0
     seconds: float = 0.0
     reasons: dict[int, list[str]] = field(default_factory=dict)
+    #: visit index -> the failed requirements behind `reasons` (for checking them)
+    findings: dict = field(default_factory=dict)
+    #: the starts tried: (name, visits left unplanned)
+    starts: list = field(default_factory=list)
 
     def as_json(self, problem) -> dict:
         assignments = [

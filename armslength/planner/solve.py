@@ -8,14 +8,17 @@ import os
 import time
 from collections.abc import Callable
 
-from armslength.planner.candidates import Candidates, build_candidates
-from armslength.planner.greedy import Occupancy, greedy_plan, greedy_team
+from armslength.planner.bound import lagrangian_bound
+from armslength.planner.matrix import build_pairs
 from armslength.planner.model import Teams, solve_visits
+from armslength.planner.occupancy import Occupancy
 from armslength.planner.plan import Plan, objective_of
 from armslength.planner.problem import Problem
+from armslength.planner.reasons import Finding, combination, explain
+from armslength.planner.start import best_start, covering_prefix, scarce_first_team
 
 #: problems up to this many person-visit pairs are solved as one exact model
-EXACT_PAIRS = 60_000
+EXACT_PAIRS = 5_000
 WINDOW = 40  # visits re-optimised together in one neighbourhood
 
 Progress = Callable[[int, int, float], None]  # objective, bound, fraction of time used
@@ -39,36 +42,36 @@ def make_plan(
     """
     started = time.monotonic()
     # Leave time to explain and write the plan within the caller's limit.
-    time_limit = max(0.5, time_limit - min(2.0, 0.03 * time_limit))
+    time_limit = max(0.5, time_limit - min(3.0, 0.04 * time_limit))
     workers = workers or min(8, os.cpu_count() or 1)
-    pairs = len(problem.people) * len(problem.visits)
-    exact = pairs <= EXACT_PAIRS
-    # Large problems keep, per visit, the cheapest people and then some: at 80 % of
-    # capacity most people are needed somewhere, and the search needs room to move them.
-    cands = build_candidates(problem, extra=150, limit=None if exact else 1)
-    hopeless = _hopeless(problem, cands, workers)
-    bound = sum(
-        problem.weights["unplanned"] if v in hopeless else cands.cheapest_team[v]
-        for v in range(len(problem.visits))
-    )
-    pools = {v: ([] if v in hopeless else ps) for v, ps in cands.by_visit.items()}
-    if exact:
-        teams = _repair(problem, greedy_plan(problem, pools), hopeless)
-    else:
-        # Over everyone, not only each visit's cheapest: at 80 % of capacity the
-        # cheapest people are soon fully booked.
-        teams = {v: t for v, t in greedy_plan(problem).items() if v not in hopeless}
-    objective = objective_of(problem, teams)
 
     def elapsed() -> float:
         return time.monotonic() - started
+
+    pairs = build_pairs(problem)
+    ranked = _Ranked(pairs)
+    exact = len(problem.people) * len(problem.visits) <= EXACT_PAIRS
+    hopeless = _hopeless(problem, ranked, workers)
+    # Each visit's cheapest people and then some, plus holders of its needs: the
+    # windows of the search choose among these (targets of a repair among everyone).
+    pools = {
+        v: [] if v in hopeless else (ranked(v) if exact else _pool(problem, v, ranked(v)))
+        for v in range(len(problem.visits))
+    }
+    teams, starts = best_start(
+        problem, pairs, hopeless, lambda: elapsed() > 0.3 * time_limit, ranked
+    )
+    objective = objective_of(problem, teams)
+    bound = lagrangian_bound(
+        problem, pairs, hopeless, objective, seconds=max(0.2, min(30.0, 0.08 * time_limit))
+    )
 
     def report(obj: int, bnd: int) -> None:
         if progress:
             progress(obj, max(bound, bnd), min(1.0, elapsed() / max(time_limit, 1e-9)))
 
     report(objective, bound)
-    optimal = objective == bound
+    optimal = objective <= bound
     if exact and not optimal:
         result = solve_visits(
             problem,
@@ -84,7 +87,7 @@ def make_plan(
         if result.teams is not None and result.objective <= objective:
             teams, objective = result.teams, result.objective
         bound = max(bound, result.bound)
-        optimal = result.optimal or objective == bound
+        optimal = result.optimal or objective <= bound
     elif not optimal:
         last_interim = [time.monotonic()]
 
@@ -95,7 +98,8 @@ def make_plan(
                 snapshot = Plan(
                     teams=dict(current), objective=obj, bound=min(bound, obj), seconds=elapsed()
                 )
-                snapshot.reasons = explain_unplanned(problem, cands, hopeless, current)
+                snapshot.findings = explain_unplanned(problem, current)
+                snapshot.reasons = {v: [f.text for f in fs] for v, fs in snapshot.findings.items()}
                 interim(snapshot)
 
         teams, objective = _search(
@@ -109,31 +113,91 @@ def make_plan(
             improved,
             cancelled,
             hopeless,
+            ranked,
         )
-        optimal = objective == bound
+        optimal = objective <= bound
+    teams = fill_from_free(problem, teams, hopeless, ranked, workers)
+    objective = objective_of(problem, teams)
     plan = Plan(
         teams=teams,
-        status="optimal" if optimal else "feasible",
+        status="optimal" if optimal or objective <= bound else "feasible",
         objective=objective,
         bound=min(bound, objective),
         seconds=elapsed(),
     )
-    plan.reasons = explain_unplanned(problem, cands, hopeless, teams)
+    plan.starts = starts
+    plan.findings = explain_unplanned(problem, teams)
+    plan.reasons = {v: [f.text for f in fs] for v, fs in plan.findings.items()}
     return plan
 
 
-def _hopeless(problem: Problem, cands: Candidates, workers: int) -> set[int]:
+class _Ranked:
+    """Each visit's eligible people, cheapest first, computed once when first asked."""
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+        self.memo: dict[int, list[int]] = {}
+
+    def __call__(self, v: int) -> list[int]:
+        out = self.memo.get(v)
+        if out is None:
+            out = self.memo[v] = self.pairs.ranked(v)
+        return out
+
+
+def _occupancy(problem: Problem, teams: Teams, leave_out=()) -> Occupancy:
+    occupancy = Occupancy(problem)
+    for v, team in teams.items():
+        if v not in leave_out:
+            for p, _role in team:
+                occupancy.add(p, v)
+    return occupancy
+
+
+def fill_from_free(problem: Problem, teams: Teams, hopeless: set[int], ranked, workers) -> Teams:
+    """Last pass: any unplanned visit that the people still free can staff gets its team,
+    so that what the reasons say (nobody free meets a need) is true of the plan."""
+    occupancy = _occupancy(problem, teams)
+    for visit in sorted(problem.visits, key=lambda v: (v.start, v.index)):
+        v = visit.index
+        if v in teams or v in hopeless:
+            continue
+        free = [p for p in ranked(v) if occupancy.fits(p, v)]
+        team = scarce_first_team(problem, v, free)
+        if team is None and len(free) >= visit.team_size and problem.covers(v, free):
+            alone = solve_visits(
+                problem, [v], {v: free}, occupancy, {}, time_limit=2.0, workers=workers
+            )
+            team = (alone.teams or {}).get(v)
+        if team:
+            teams[v] = team
+            for p, _role in team:
+                occupancy.add(p, v)
+    return teams
+
+
+def _hopeless(problem: Problem, ranked, workers: int) -> set[int]:
     """Visits no team could staff even on their own, checked exactly where counts pass."""
-    hopeless = set(cands.hopeless)
-    for v, pool in cands.by_visit.items():
-        if v in hopeless or greedy_team(problem, v, pool, None) is not None:
+    hopeless = set()
+    for visit in problem.visits:
+        v = visit.index
+        everyone = ranked(v)
+        if scarce_first_team(problem, v, covering_prefix(problem, v, everyone)) is not None:
+            continue
+        if len(everyone) < visit.team_size or not problem.covers(v, everyone):
+            hopeless.add(v)
             continue
         alone = solve_visits(
-            problem, [v], {v: pool}, Occupancy(problem), {}, time_limit=5.0, workers=workers
+            problem, [v], {v: everyone}, Occupancy(problem), {}, time_limit=5.0, workers=workers
         )
         if not alone.teams:
             hopeless.add(v)
     return hopeless
+
+
+def _pool(problem: Problem, v: int, everyone: list[int]) -> list[int]:
+    """The cheapest `team_size + 40` eligible people and enough holders of each need."""
+    return covering_prefix(problem, v, everyone, extra=40, holders=4)
 
 
 def _search(
@@ -147,12 +211,16 @@ def _search(
     report,
     cancelled,
     hopeless: set[int],
+    ranked,
 ) -> tuple[Teams, int]:
     """Large-neighbourhood search: re-optimise a window of visits with the rest fixed.
 
-    Windows first go where a visit is still unplanned (the visits around it in
-    time, whose people could be moved), then sweep the year by date to cut
-    costs; each window keeps its result only if it is better.
+    While visits are unplanned, windows are built around the people and the
+    capacity they need (`_ejection_window`): the visits, anywhere in the year,
+    holding the people who could staff them, so the solver can move someone
+    across and refill behind them (an ejection chain across months). Then
+    windows sweep the year by date to cut costs. A window's result is kept only
+    if it is better; CP-SAT uses every worker given.
     """
     by_date = sorted(
         range(len(problem.visits)),
@@ -162,31 +230,33 @@ def _search(
     tried: dict[int, int] = {}
     sweep = 0
     quiet = 0
+    rounds = 0
 
     def left() -> float:
         return time_limit - (time.monotonic() - started)
 
     while left() > 0.3 and not (cancelled and cancelled()) and quiet < 3:
+        rounds += 1
         open_visits = [v for v in by_date if v not in teams and v not in hopeless]
         open_visits.sort(key=lambda v: tried.get(v, 0))
         window_pools = pools
-        if open_visits and tried.get(open_visits[0], 0) < 3:
-            target = open_visits[0]
-            tried[target] = tried.get(target, 0) + 1
+        # Repair and cost sweeps take turns once repair has had a first go at everything.
+        repair = open_visits and tried.get(open_visits[0], 0) < 4
+        if repair and rounds % 4 == 0 and tried.get(open_visits[0], 0) >= 1:
+            repair = False
+        if repair:
+            targets = _targets(problem, open_visits, tried)
+            for t in targets:
+                tried[t] = tried.get(t, 0) + 1
             window, window_pools = _ejection_window(
-                problem, pools, teams, target, by_date, position, tried[target]
+                problem, pools, teams, targets, by_date, position, tried[targets[0]], ranked
             )
         else:
             window = by_date[sweep : sweep + WINDOW]
             sweep = sweep + WINDOW // 2 if sweep + WINDOW < len(by_date) else 0
             if sweep == 0:
                 quiet += 1
-        fixed = Occupancy(problem)
-        chosen = set(window)
-        for v, team in teams.items():
-            if v not in chosen:
-                for p, _role in team:
-                    fixed.add(p, v)
+        fixed = _occupancy(problem, teams, leave_out=set(window))
         before = _window_cost(problem, teams, window)
         result = solve_visits(
             problem,
@@ -194,7 +264,7 @@ def _search(
             window_pools,
             fixed,
             teams,
-            time_limit=min(left(), 2.0),
+            time_limit=min(left(), 3.0 if repair else 2.0),
             workers=workers,
             cancelled=cancelled,
         )
@@ -209,68 +279,83 @@ def _search(
     return teams, objective
 
 
+def _targets(problem: Problem, open_visits: list[int], tried: dict[int, int]) -> list[int]:
+    """The least-tried unplanned visit and up to two others unplanned in the same weeks."""
+    first = open_visits[0]
+    start = problem.visits[first].start
+    near = [
+        v
+        for v in open_visits[1:]
+        if abs(problem.visits[v].start - start) <= 21 and tried.get(v, 0) <= tried.get(first, 0)
+    ]
+    return [first, *near[:2]]
+
+
 def everyone_eligible(problem: Problem, v: int) -> list[int]:
     return [p for p in range(len(problem.people)) if problem.eligible(p, v)]
 
 
-def _repair(problem: Problem, teams: Teams, hopeless: set[int]) -> Teams:
-    """After the greedy pass: give each still-unplanned visit a team from anyone free."""
-    occupancy = Occupancy(problem)
-    for v, team in teams.items():
-        for p, _role in team:
-            occupancy.add(p, v)
-    for visit in problem.visits:
-        if visit.index in teams or visit.index in hopeless:
-            continue
-        team = greedy_team(problem, visit.index, everyone_eligible(problem, visit.index), occupancy)
-        if team is not None:
-            teams[visit.index] = team
-            for p, _role in team:
-                occupancy.add(p, visit.index)
-    return teams
+def _ejection_window(
+    problem, pools, teams: Teams, targets: list[int], by_date, position, attempt, ranked
+):
+    """The unplanned visits and the visits holding the people they could use.
 
-
-def _ejection_window(problem, pools, teams: Teams, target: int, by_date, position, attempt):
-    """The unplanned visit and the visits holding the people it could use.
-
-    People who could staff it are either busy on overlapping visits or have
-    used up their yearly limits on other visits; putting those visits in the
-    window lets the solver move someone across and refill behind them. The
-    unplanned visit may take anyone eligible; the others keep their current
-    team plus their usual candidates.
+    For each target, the eligible people holding its scarcest needs come first
+    (a lead where it needs one, its expertise, women), then the cheapest. Each
+    of them is either on an overlapping visit or has used their yearly limits
+    on visits anywhere in the year; those visits join the window, so the solver
+    can move the person across and refill behind them. The targets may take
+    anyone eligible; the others keep their current team plus their candidates.
     """
-    eligible = everyone_eligible(problem, target)
-    visit = problem.visits[target]
     holding: dict[int, list[int]] = {}
     for v, team in teams.items():
         for p, _role in team:
             holding.setdefault(p, []).append(v)
-    eligible.sort(key=lambda p: problem.cost(p, target))
-    chosen: list[int] = [target]
-    seen = {target}
-    budget = WINDOW * (1 + attempt) // 2
-    for p in eligible[: 20 * attempt]:
-        mine = holding.get(p, [])
-        overlapping = [
-            v
-            for v in mine
-            if problem.visits[v].start <= visit.end and visit.start <= problem.visits[v].end
-        ]
-        for v in overlapping or mine[:2]:
-            if v not in seen and len(chosen) < budget:
-                seen.add(v)
-                chosen.append(v)
-    if len(chosen) < budget:
-        for v in _around(by_date, position[target], budget):
-            if v not in seen and len(chosen) < budget:
-                seen.add(v)
-                chosen.append(v)
+    chosen: list[int] = list(targets)
+    seen = set(targets)
+    budget = WINDOW * (1 + min(attempt, 3)) // 2
     window_pools = dict(pools)
-    window_pools[target] = eligible
-    for v in chosen[1:]:
+    for target in targets:
+        visit = problem.visits[target]
+        eligible = ranked(target)
+        window_pools[target] = eligible
+        scarce = [p for p in eligible if _holds_need(problem, p, visit)]
+        people = list(dict.fromkeys([*scarce[: 12 * attempt], *eligible[: 10 * attempt]]))
+        share = budget // len(targets)
+        mine_count = 0
+        for p in people:
+            mine = holding.get(p, [])
+            overlapping = [
+                v
+                for v in mine
+                if problem.visits[v].start <= visit.end and visit.start <= problem.visits[v].end
+            ]
+            # Out of yearly capacity: any of their visits, anywhere in the year, frees it.
+            for v in overlapping or mine[(attempt - 1) % 3 :: 3][:2]:
+                if v not in seen and mine_count < share:
+                    seen.add(v)
+                    chosen.append(v)
+                    mine_count += 1
+    if len(chosen) < budget:
+        for v in _around(by_date, position[targets[0]], budget):
+            if v not in seen and len(chosen) < budget:
+                seen.add(v)
+                chosen.append(v)
+    for v in chosen:
+        if v in targets:
+            continue
         current = [p for p, _role in teams.get(v, [])]
         window_pools[v] = list(dict.fromkeys([*current, *pools[v]]))
     return chosen, window_pools
+
+
+def _holds_need(problem: Problem, p: int, visit) -> bool:
+    person = problem.people[p]
+    return (
+        (visit.needs_lead and person.may_lead)
+        or any(tag in person.expertise for tag, _ in visit.requires)
+        or (visit.min_women > 0 and person.gender == "female")
+    )
 
 
 def _around(by_date: list[int], middle: int, size: int) -> list[int]:
@@ -289,44 +374,13 @@ def _window_cost(problem, teams: Teams, window: list[int]) -> int:
     return cost
 
 
-def explain_unplanned(
-    problem: Problem, cands: Candidates, hopeless: set[int], teams: Teams
-) -> dict[int, list[str]]:
-    reasons = {}
+def explain_unplanned(problem: Problem, teams: Teams) -> dict[int, list[Finding]]:
+    """For each unplanned visit, the requirements the people free for it cannot meet."""
+    occupancy = _occupancy(problem, teams)
+    out = {}
     for visit in problem.visits:
         if visit.index in teams:
             continue
-        if visit.index in hopeless:
-            reasons[visit.index] = alone_reasons(problem, visit.index)
-        else:
-            reasons[visit.index] = [
-                "every team that could staff it clashes with visits planned at the same "
-                "time or with people's workload limits"
-            ]
-    return reasons
-
-
-def alone_reasons(problem: Problem, v: int) -> list[str]:
-    """Why no team can be formed for a visit even with everyone free."""
-    visit = problem.visits[v]
-    eligible = [problem.people[p] for p in range(len(problem.people)) if problem.eligible(p, v)]
-    reasons = []
-    if len(eligible) < visit.team_size:
-        reasons.append(
-            f"only {len(eligible)} people are available and not barred by a "
-            f"conflict (team size {visit.team_size})"
-        )
-    for tag, n in visit.requires:
-        have = sum(1 for p in eligible if tag in p.expertise)
-        if have == 0:
-            reasons.append(f"no available person with expertise {tag}")
-        elif have < n:
-            reasons.append(f"only {have} available people with expertise {tag} (needs {n})")
-    women = sum(1 for p in eligible if p.gender == "female")
-    if women < visit.min_women:
-        reasons.append(f"only {women} available women (needs {visit.min_women})")
-    if visit.needs_lead and not any(p.may_lead for p in eligible):
-        reasons.append("no available person who may lead (secondees never lead)")
-    return reasons or [
-        "no combination of the available people meets every requirement of the team at once"
-    ]
+        found = explain(problem, visit.index, occupancy)
+        out[visit.index] = found or [combination(problem, visit.index, occupancy)]
+    return out
