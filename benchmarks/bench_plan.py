@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from generate_plan_problem import FAMILIES, GENERATOR_VERSION, family  # noqa: E402
 from plan_baselines import (  # noqa: E402
+    BASELINE_VERSION,
     Doc,
     alone_impossible,
     scarce_first_greedy,
@@ -94,7 +95,7 @@ def measure(doc: dict, teams_of, name: str) -> dict:
 def baselines(name: str, seed: int, doc: dict, national: bool) -> dict:
     """Greedy, CP-SAT at 60 s and 120 s, and the impossible count, cached."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{name}-s{seed}-g{GENERATOR_VERSION}.json"
+    path = CACHE / f"{name}-s{seed}-g{GENERATOR_VERSION}-b{BASELINE_VERSION}.json"
     cached = json.loads(path.read_text()) if path.exists() else {}
     jobs = {
         "impossible": lambda: {"count": alone_impossible(Doc(doc))},

@@ -50,24 +50,23 @@ def lagrangian_bound(
     has_visits, has_days = max_visits >= 0, max_days >= 0
     lam = np.zeros(len(problem.people))
     mu = np.zeros(len(problem.people))
-    base = np.where(pairs.eligible, pairs.cost.astype(float), float(BIG))
     live = np.array([v not in hopeless for v in range(n_visits)])
     kmax = int(pairs.team_size.max()) if n_visits else 0
     days = pairs.days.astype(float)
     best, best_prices = -float("inf"), (lam.copy(), mu.copy())
-    step_scale = 2.0
+    step_scale = 0.05
     stale = 0
     for _ in range(iterations):
-        priced = base + lam[None, :] + mu[None, :] * days[:, None]
-        value, use_visits, use_days = _inner(priced, pairs, live, kmax, unplanned, days)
+        value, use_visits, use_days = _inner(pairs, lam, mu, live, kmax, unplanned, days)
         value += unplanned * (n_visits - live.sum())
         value -= float(lam @ np.where(has_visits, max_visits, 0))
         value -= float(mu @ np.where(has_days, max_days, 0))
         if value > best + 1e-6:
             best, best_prices, stale = value, (lam.copy(), mu.copy()), 0
+            step_scale = min(1.0, step_scale * 1.2)
         else:
             stale += 1
-            if stale >= 4:
+            if stale >= 2:
                 step_scale /= 2
                 stale = 0
         g_lam = np.where(has_visits, use_visits - max_visits, 0.0)
@@ -76,14 +75,13 @@ def lagrangian_bound(
         g_lam[(lam <= 0) & (g_lam < 0)] = 0
         g_mu[(mu <= 0) & (g_mu < 0)] = 0
         norm = float(g_lam @ g_lam + g_mu @ g_mu)
-        if norm == 0 or time.monotonic() - started > seconds or step_scale < 1e-3:
+        if norm == 0 or time.monotonic() - started > seconds or step_scale < 1e-4:
             break
         step = step_scale * max(upper - value, 1.0) / norm
         lam = np.maximum(0.0, lam + step * g_lam)
         mu = np.maximum(0.0, mu + step * g_mu)
     lam, mu = best_prices
-    priced = base + lam[None, :] + mu[None, :] * days[:, None]
-    total = _with_needs(problem, priced, live, unplanned)
+    total = _with_needs(problem, pairs, lam, mu, live, unplanned)
     total += unplanned * (n_visits - live.sum())
     total -= float(lam @ np.where(has_visits, max_visits, 0))
     total -= float(mu @ np.where(has_days, max_days, 0))
@@ -91,30 +89,44 @@ def lagrangian_bound(
     return max(0, int(np.ceil(max(best, total) - 1e-6)))
 
 
-def _inner(priced, pairs: Pairs, live, kmax: int, unplanned: int, days):
+CHUNK = 1500  # visits priced at once: memory stays small on a national programme
+
+
+def _priced(pairs: Pairs, lam, mu, days, a: int, b: int):
+    base = np.where(pairs.eligible[a:b], pairs.cost[a:b].astype(float), float(BIG))
+    return base + lam[None, :] + mu[None, :] * days[a:b, None]
+
+
+def _inner(pairs: Pairs, lam, mu, live, kmax: int, unplanned: int, days):
     """Per visit the cheapest `team_size` at these prices (or unplanned); who is used."""
-    n_people = priced.shape[1]
+    n_visits, n_people = pairs.eligible.shape
     k = min(kmax, n_people)
-    part = np.argpartition(priced, k - 1, axis=1)[:, :k] if k < n_people else None
-    if part is None:
-        part = np.argsort(priced, axis=1)[:, :k]
-    values = np.take_along_axis(priced, part, axis=1)
-    order = np.argsort(values, axis=1)
-    part = np.take_along_axis(part, order, axis=1)
-    values = np.take_along_axis(values, order, axis=1)
-    take = np.arange(k)[None, :] < pairs.team_size[:, None]
-    team_cost = np.where(take, values, 0.0).sum(axis=1)
-    planned = live & (team_cost < unplanned)
-    value = float(np.where(planned, team_cost, np.where(live, unplanned, 0.0)).sum())
-    chosen = take & planned[:, None]
+    value = 0.0
     use_visits = np.zeros(n_people)
     use_days = np.zeros(n_people)
-    np.add.at(use_visits, part[chosen], 1.0)
-    np.add.at(use_days, part[chosen], np.broadcast_to(days[:, None], part.shape)[chosen])
+    for a in range(0, n_visits, CHUNK):
+        b = min(n_visits, a + CHUNK)
+        priced = _priced(pairs, lam, mu, days, a, b)
+        if k < n_people:
+            part = np.argpartition(priced, k - 1, axis=1)[:, :k]
+        else:
+            part = np.argsort(priced, axis=1)[:, :k]
+        values = np.take_along_axis(priced, part, axis=1)
+        order = np.argsort(values, axis=1)
+        part = np.take_along_axis(part, order, axis=1)
+        values = np.take_along_axis(values, order, axis=1)
+        take = np.arange(k)[None, :] < pairs.team_size[a:b, None]
+        team_cost = np.where(take, values, 0.0).sum(axis=1)
+        alive = live[a:b]
+        planned = alive & (team_cost < unplanned)
+        value += float(np.where(planned, team_cost, np.where(alive, unplanned, 0.0)).sum())
+        chosen = take & planned[:, None]
+        np.add.at(use_visits, part[chosen], 1.0)
+        np.add.at(use_days, part[chosen], np.broadcast_to(days[a:b, None], part.shape)[chosen])
     return value, use_visits, use_days
 
 
-def _with_needs(problem: Problem, priced, live, unplanned: int) -> float:
+def _with_needs(problem: Problem, pairs: Pairs, lam, mu, live, unplanned: int) -> float:
     """Per visit the best of the single-need lower bounds on its cheapest team."""
     people = problem.people
     masks = {
@@ -124,20 +136,24 @@ def _with_needs(problem: Problem, priced, live, unplanned: int) -> float:
     tags = {tag for v in problem.visits for tag, _ in v.requires}
     for tag in tags:
         masks["tag:" + tag] = np.array([tag in p.expertise for p in people])
+    days = pairs.days.astype(float)
     total = 0.0
-    for visit in problem.visits:
-        if not live[visit.index]:
-            continue
-        row = priced[visit.index]
-        k = visit.team_size
-        needs = [(masks["lead"], 1)] if visit.needs_lead else []
-        needs += [(masks["tag:" + tag], n) for tag, n in visit.requires]
-        if visit.min_women:
-            needs.append((masks["women"], visit.min_women))
-        best = _cheapest(row, k, None, 0)
-        for mask, n in needs:
-            best = max(best, _cheapest(row, k, mask, n))
-        total += min(unplanned, best)
+    for a in range(0, len(problem.visits), CHUNK):
+        b = min(len(problem.visits), a + CHUNK)
+        priced = _priced(pairs, lam, mu, days, a, b)
+        for visit in problem.visits[a:b]:
+            if not live[visit.index]:
+                continue
+            row = priced[visit.index - a]
+            k = visit.team_size
+            needs = [(masks["lead"], 1)] if visit.needs_lead else []
+            needs += [(masks["tag:" + tag], n) for tag, n in visit.requires]
+            if visit.min_women:
+                needs.append((masks["women"], visit.min_women))
+            best = _cheapest(row, k, None, 0)
+            for mask, n in needs:
+                best = max(best, _cheapest(row, k, mask, n))
+            total += min(unplanned, best)
     return total
 
 

@@ -89,39 +89,86 @@ def _noun(need: str, many: bool) -> str:
     return _NOUN[need][1 if many else 0]
 
 
+class Explainer:
+    """Reasons for the unplanned visits of one plan; who holds what is worked out once."""
+
+    def __init__(self, problem: Problem, occupancy: Occupancy):
+        self.problem, self.occupancy = problem, occupancy
+        self.holders: dict[str, list[int]] = {}
+
+    def holders_of(self, need: str) -> list[int]:
+        found = self.holders.get(need)
+        if found is None:
+            found = self.holders[need] = [
+                p for p in range(len(self.problem.people)) if holds(self.problem, p, need)
+            ]
+        return found
+
+    def explain(self, v: int) -> list[Finding]:
+        """The requirements that the people free for visit v cannot meet, each with why."""
+        problem, occupancy = self.problem, self.occupancy
+        visit = problem.visits[v]
+        place, when = visit.establishment, dates(visit.start, visit.end)
+        state: dict[int, str] = {}
+        out = []
+        for need, n in needs_of(problem, v):
+            holders = self.holders_of(need)
+            groups: dict[str, list[int]] = {
+                "barred": [],
+                "leave": [],
+                "busy": [],
+                "spent": [],
+                "free": [],
+            }
+            for p in holders:
+                where = state.get(p)
+                if where is None:
+                    if not clear(problem, p, v):
+                        where = "barred"
+                    elif not problem.available(p, v):
+                        where = "leave"
+                    elif occupancy.overlaps(p, v):
+                        where = "busy"
+                    elif not occupancy.within_limits(p, v):
+                        where = "spent"
+                    else:
+                        where = "free"
+                    state[p] = where
+                groups[where].append(p)
+            if len(groups["free"]) >= n:
+                continue
+            cleared = len(holders) - len(groups["barred"])
+            text = _sentence(need, n, place, when, holders, cleared, groups)
+            out.append(Finding(v, need, n, tuple(groups["free"]), text))
+        return out
+
+
 def explain(problem: Problem, v: int, occupancy: Occupancy) -> list[Finding]:
-    """The requirements that the people free for visit v cannot meet, each with why."""
-    visit = problem.visits[v]
-    place, when = visit.establishment, dates(visit.start, visit.end)
-    out = []
-    for need, n in needs_of(problem, v):
-        holders = [p for p in range(len(problem.people)) if holds(problem, p, need)]
-        cleared = [p for p in holders if clear(problem, p, v)]
-        on_leave = [p for p in cleared if not problem.available(p, v)]
-        rest = [p for p in cleared if problem.available(p, v)]
-        busy = [p for p in rest if occupancy.overlaps(p, v)]
-        spent = [p for p in rest if p not in busy and not occupancy.within_limits(p, v)]
-        free = tuple(p for p in rest if p not in busy and p not in spent)
-        if len(free) >= n:
-            continue
-        out.append(
-            Finding(
-                v,
-                need,
-                n,
-                free,
-                _sentence(need, n, place, when, holders, cleared, on_leave, busy, spent, free),
-            )
-        )
-    return out
+    return Explainer(problem, occupancy).explain(v)
 
 
-def _sentence(need, n, place, when, holders, cleared, on_leave, busy, spent, free) -> str:
+def _nobody(need: str, n: int) -> str:
+    if need.startswith("expertise:"):
+        return f"nobody in the programme has {need.removeprefix('expertise:')} expertise"
+    if need == "lead":
+        return "nobody in the programme may lead (secondees never lead)"
+    if need == "women":
+        return "there is no woman in the programme"
+    return f"the programme has fewer than {n} people"
+
+
+def _sentence(need, n, place, when, holders, cleared: int, groups) -> str:
     many = _noun(need, True)
+    on_leave, busy, spent, free = groups["leave"], groups["busy"], groups["spent"], groups["free"]
     if not holders:
-        return f"nobody in the programme is a {_noun(need, False)} (needs {n})"
+        return _nobody(need, n)
     if not cleared:
+        if len(holders) == 1:
+            return f"the only {_noun(need, False)} has a conflict barring them from {place}"
         return f"all {len(holders)} {many} have a conflict barring them from {place}"
+    if not (on_leave or busy or spent):
+        who = many if cleared > 1 else _noun(need, False)
+        return f"only {cleared} {who} clear for {place} (needs {n})"
     parts = []
     if on_leave:
         parts.append(f"{len(on_leave)} {'is' if len(on_leave) == 1 else 'are'} on leave then")
@@ -133,18 +180,14 @@ def _sentence(need, n, place, when, holders, cleared, on_leave, busy, spent, fre
             "or visit days"
         )
     if not free and len(parts) == 1 and spent:
-        return (
-            f"the {len(cleared)} {many} clear for {place} have used their year's visits "
-            f"or visit days"
-        )
+        return f"the {cleared} {many} clear for {place} have used their year's visits or visit days"
     if not free:
         head = f"no {_noun(need, False)} clear for {place} is free on {when}"
     else:
-        head = (
-            f"only {len(free)} {many if len(free) > 1 else _noun(need, False)} clear for "
-            f"{place} {'are' if len(free) > 1 else 'is'} free on {when} (needs {n})"
-        )
-    return f"{head}: of the {len(cleared)} clear, " + ", ".join(parts)
+        who = many if len(free) > 1 else _noun(need, False)
+        verb = "are" if len(free) > 1 else "is"
+        head = f"only {len(free)} {who} clear for {place} {verb} free on {when} (needs {n})"
+    return f"{head}: of the {cleared} clear, " + ", ".join(parts)
 
 
 def combination(problem: Problem, v: int, occupancy: Occupancy) -> Finding:

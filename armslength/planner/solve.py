@@ -14,7 +14,7 @@ from armslength.planner.model import Teams, solve_visits
 from armslength.planner.occupancy import Occupancy
 from armslength.planner.plan import Plan, objective_of
 from armslength.planner.problem import Problem
-from armslength.planner.reasons import Finding, combination, explain
+from armslength.planner.reasons import Explainer, Finding, combination
 from armslength.planner.start import best_start, covering_prefix, scarce_first_team
 
 #: problems up to this many person-visit pairs are solved as one exact model
@@ -63,7 +63,7 @@ def make_plan(
     )
     objective = objective_of(problem, teams)
     bound = lagrangian_bound(
-        problem, pairs, hopeless, objective, seconds=max(0.2, min(30.0, 0.08 * time_limit))
+        problem, pairs, hopeless, objective, seconds=max(0.2, min(30.0, 0.06 * time_limit))
     )
 
     def report(obj: int, bnd: int) -> None:
@@ -187,9 +187,14 @@ def _hopeless(problem: Problem, ranked, workers: int) -> set[int]:
         if len(everyone) < visit.team_size or not problem.covers(v, everyone):
             hopeless.add(v)
             continue
-        alone = solve_visits(
-            problem, [v], {v: everyone}, Occupancy(problem), {}, time_limit=5.0, workers=workers
-        )
+        # A team among the cheapest and the holders of each need proves it possible;
+        # only failing that, everyone eligible is tried.
+        for pool in (covering_prefix(problem, v, everyone, extra=20, holders=8), everyone):
+            alone = solve_visits(
+                problem, [v], {v: pool}, Occupancy(problem), {}, time_limit=5.0, workers=workers
+            )
+            if alone.teams:
+                break
         if not alone.teams:
             hopeless.add(v)
     return hopeless
@@ -377,10 +382,11 @@ def _window_cost(problem, teams: Teams, window: list[int]) -> int:
 def explain_unplanned(problem: Problem, teams: Teams) -> dict[int, list[Finding]]:
     """For each unplanned visit, the requirements the people free for it cannot meet."""
     occupancy = _occupancy(problem, teams)
+    explainer = Explainer(problem, occupancy)
     out = {}
     for visit in problem.visits:
         if visit.index in teams:
             continue
-        found = explain(problem, visit.index, occupancy)
+        found = explainer.explain(visit.index)
         out[visit.index] = found or [combination(problem, visit.index, occupancy)]
     return out
