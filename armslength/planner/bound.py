@@ -51,13 +51,14 @@ def lagrangian_bound(
     lam = np.zeros(len(problem.people))
     mu = np.zeros(len(problem.people))
     live = np.array([v not in hopeless for v in range(n_visits)])
+    leads = np.array([p.may_lead for p in problem.people], dtype=bool)
     kmax = int(pairs.team_size.max()) if n_visits else 0
     days = pairs.days.astype(float)
     best, best_prices = -float("inf"), (lam.copy(), mu.copy())
     step_scale = 0.05
     stale = 0
     for _ in range(iterations):
-        value, use_visits, use_days = _inner(pairs, lam, mu, live, kmax, unplanned, days)
+        value, use_visits, use_days = _inner(pairs, lam, mu, live, kmax, unplanned, days, leads)
         value += unplanned * (n_visits - live.sum())
         value -= float(lam @ np.where(has_visits, max_visits, 0))
         value -= float(mu @ np.where(has_days, max_days, 0))
@@ -97,8 +98,9 @@ def _priced(pairs: Pairs, lam, mu, days, a: int, b: int):
     return base + lam[None, :] + mu[None, :] * days[a:b, None]
 
 
-def _inner(pairs: Pairs, lam, mu, live, kmax: int, unplanned: int, days):
-    """Per visit the cheapest `team_size` at these prices (or unplanned); who is used."""
+def _inner(pairs: Pairs, lam, mu, live, kmax: int, unplanned: int, days, leads):
+    """Per visit the cheapest `team_size` at these prices with a lead where one is
+    needed (or unplanned, if dearer); and who is used."""
     n_visits, n_people = pairs.eligible.shape
     k = min(kmax, n_people)
     value = 0.0
@@ -115,8 +117,22 @@ def _inner(pairs: Pairs, lam, mu, live, kmax: int, unplanned: int, days):
         order = np.argsort(values, axis=1)
         part = np.take_along_axis(part, order, axis=1)
         values = np.take_along_axis(values, order, axis=1)
-        take = np.arange(k)[None, :] < pairs.team_size[a:b, None]
+        size = pairs.team_size[a:b, None]
+        take = np.arange(k)[None, :] < size
         team_cost = np.where(take, values, 0.0).sum(axis=1)
+        if leads.any():
+            # Without a lead among the cheapest, the dearest of them gives way to the
+            # cheapest lead: exact for the lead need alone.
+            lead_ids = np.flatnonzero(leads)
+            best_lead = lead_ids[np.argmin(priced[:, lead_ids], axis=1)]
+            lead_cost = priced[np.arange(b - a), best_lead]
+            has_lead = (leads[part] & take).any(axis=1)
+            last = np.take_along_axis(values, size - 1, axis=1)[:, 0]
+            swap = pairs.needs_lead[a:b] & ~has_lead
+            team_cost = np.where(swap, team_cost - last + lead_cost, team_cost)
+            part = part.copy()
+            rows = np.flatnonzero(swap)
+            part[rows, pairs.team_size[a:b][rows] - 1] = best_lead[rows]
         alive = live[a:b]
         planned = alive & (team_cost < unplanned)
         value += float(np.where(planned, team_cost, np.where(alive, unplanned, 0.0)).sum())

@@ -22,6 +22,7 @@ class Pairs:
     cost: np.ndarray  # int32 [visit, person], the objective's cost of the pair
     days: np.ndarray  # int32 [visit], visit length
     team_size: np.ndarray  # int32 [visit]
+    needs_lead: np.ndarray  # bool [visit]
 
     def ranked(self, v: int) -> list[int]:
         """Visit v's eligible people, cheapest first (ties by index)."""
@@ -70,4 +71,5 @@ def build_pairs(problem: Problem) -> Pairs:
         else:
             cost[v, p] += surcharge.get(verdict, 0)
     team_size = np.array([v.team_size for v in problem.visits], dtype=np.int32)
-    return Pairs(eligible, cost, days, team_size)
+    needs_lead = np.array([v.needs_lead for v in problem.visits], dtype=bool)
+    return Pairs(eligible, cost, days, team_size, needs_lead)

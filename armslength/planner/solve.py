@@ -41,8 +41,8 @@ def make_plan(
     `interim_every` seconds while a long search goes on.
     """
     started = time.monotonic()
-    # Leave time to explain and write the plan within the caller's limit.
-    time_limit = max(0.5, time_limit - min(3.0, 0.04 * time_limit))
+    # Leave time to fill, explain and write the plan within the caller's limit.
+    time_limit = max(0.5, time_limit - min(1.0, 0.1 * time_limit) - 0.07 * time_limit)
     workers = workers or min(8, os.cpu_count() or 1)
 
     def elapsed() -> float:
@@ -166,7 +166,7 @@ def fill_from_free(problem: Problem, teams: Teams, hopeless: set[int], ranked, w
         team = scarce_first_team(problem, v, free)
         if team is None and len(free) >= visit.team_size and problem.covers(v, free):
             alone = solve_visits(
-                problem, [v], {v: free}, occupancy, {}, time_limit=2.0, workers=workers
+                problem, [v], {v: free}, occupancy, {}, time_limit=0.5, workers=workers
             )
             team = (alone.teams or {}).get(v)
         if team:
