@@ -20,7 +20,7 @@ from armslength.core import access
 from armslength.declarations.models import Affiliation
 from armslength.engine import codes
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
-from armslength.visits.models import Assignment, Role, Visit
+from armslength.visits.models import Assignment, PlaceRequest, Role, Visit
 
 
 class ScopedKey(serializers.SlugRelatedField):
@@ -225,9 +225,13 @@ class VisitSerializer(CleanedModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    """Adding someone to a team: the conflict engine decides, exactly as in the web app."""
+    """Adding someone to a team: the conflict engine decides, exactly as in the web app.
 
-    visit = ScopedKey(Visit, write=True)
+    On a joint visit each body adds its own people; another body's team member is
+    shown by name and role only (SPEC "Who sees what"), without the engine's verdict.
+    """
+
+    visit = ScopedKey(Visit)
     person = ScopedKey(Person)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
@@ -251,6 +255,46 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "added_at",
             "accepted_at",
         ]
+
+    #: what the engine said about the person: for their own body only
+    ASSESSMENT = ("verdict", "reasons", "policy_version", "accepted_at")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not access.may(request.user, "see_assessment", instance):
+            data.update({name: None for name in self.ASSESSMENT})
+            data["person_name"] = instance.person.name
+        return data
+
+
+class PlaceRequestSerializer(serializers.ModelSerializer):
+    """A lead body's request to a partner body for places on a joint visit's team."""
+
+    visit = ScopedKey(Visit)
+    body = ScopedKey(Body)
+    filled = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlaceRequest
+        fields = [
+            "id",
+            "visit",
+            "body",
+            "places",
+            "expertise",
+            "status",
+            "filled",
+            "requested_at",
+            "filled_at",
+        ]
+        read_only_fields = ["status", "filled", "requested_at", "filled_at"]
+        extra_kwargs = {"places": {"min_value": 1, "max_value": 50}}
+
+    def get_filled(self, obj) -> int:
+        from armslength.visits.services import place_request_filled
+
+        return place_request_filled(obj)
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ router.register("secondments", views.SecondmentViewSet, basename="secondment")
 router.register("declarations", views.AffiliationViewSet, basename="declaration")
 router.register("visits", views.VisitViewSet, basename="visit")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
+router.register("place-requests", views.PlaceRequestViewSet, basename="placerequest")
 router.register("findings", views.FindingViewSet, basename="finding")
 
 urlpatterns = [

@@ -31,8 +31,15 @@ from armslength.engine.codes import TIE_KINDS
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
 from armslength.reports.report import build_report, csv_value
 from armslength.screening.services import screen_register
-from armslength.visits.models import Assignment, Visit
-from armslength.visits.services import AssignmentRefused, assignment_add, visit_verdict
+from armslength.visits.models import Assignment, PlaceRequest, Visit
+from armslength.visits.services import (
+    AssignmentRefused,
+    PlaceRequestRefused,
+    assignment_add,
+    assignment_remove,
+    place_request_create,
+    visit_verdict,
+)
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -256,6 +263,10 @@ class AssignmentViewSet(RecordViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
+        if not access.may(self.request.user, "staff", data["visit"]):
+            raise exceptions.PermissionDenied(
+                "The managers of the bodies taking part staff the team."
+            )
         with as_caller(self.request):
             try:
                 serializer.instance = assignment_add(
@@ -266,6 +277,39 @@ class AssignmentViewSet(RecordViewSet):
                 )
             except AssignmentRefused as exc:
                 raise exceptions.ValidationError({"person": [str(exc)]}) from None
+
+    def perform_destroy(self, instance):
+        with as_caller(self.request):
+            assignment_remove(assignment=instance, user=self.request.user)
+
+
+class PlaceRequestViewSet(RecordViewSet):
+    """Joint visits: the lead body asks a partner body for places (the partner fills them
+    by adding its own people through /api/assignments/)."""
+
+    access_model = PlaceRequest
+    serializer_class = s.PlaceRequestSerializer
+    lookup_field = "pk"
+    select_related = ("visit", "body")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if not access.may(self.request.user, "request_places", data["visit"]):
+            raise exceptions.PermissionDenied(
+                "The lead body's managers ask partner bodies for places."
+            )
+        with as_caller(self.request):
+            try:
+                serializer.instance = place_request_create(
+                    visit=data["visit"],
+                    body=data["body"],
+                    places=data["places"],
+                    expertise=data.get("expertise", ""),
+                    user=self.request.user,
+                )
+            except PlaceRequestRefused as exc:
+                raise exceptions.ValidationError({"body": [str(exc)]}) from None
 
 
 class FindingFilter(filters.FilterSet):

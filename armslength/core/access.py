@@ -53,6 +53,11 @@ class Policy:
     #: a further need-to-know filter, (user, queryset) -> queryset, applied after the rest
     #: (unannounced visits: see visits/visibility.py); auditors are never restricted
     restrict: Callable | None = None
+    #: named actions beyond read and write, each (user, row) -> bool: e.g. who may add
+    #: people to a joint visit's team, or who may read a team member's verdict
+    actions: tuple[tuple[str, Callable], ...] = ()
+    #: which audit entries of a row's history the user may read, (user, entries) -> entries
+    history: Callable | None = None
 
 
 _POLICIES: dict[type[Model], Policy] = {}
@@ -150,6 +155,27 @@ def can_create(user, model: type[Model]) -> bool:
 
 def can_write(user, obj: Model) -> bool:
     return writable(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def may(user, action: str, obj: Model) -> bool:
+    """Whether `user` may take the named `action` on `obj`, as its policy says.
+
+    Nobody may act on a row they cannot read; an action no policy declares is refused.
+    """
+    policy = policy_for(type(obj))
+    rule = dict(policy.actions).get(action)
+    if rule is None or _role(user) is None:
+        return False
+    return readable(user, type(obj)).filter(pk=obj.pk).exists() and bool(rule(user, obj))
+
+
+def history(user, obj: Model, entries: QuerySet) -> QuerySet:
+    """The audit entries of `obj`'s history that `user` may read (all, unless its policy
+    narrows them: a joint visit's history holds other bodies' refusal reasons)."""
+    policy = policy_for(type(obj))
+    if policy.history is None or _role(user) == Role.AUDITOR:
+        return entries
+    return policy.history(user, entries)
 
 
 def get_readable(user, model: type[Model], pk) -> Model:

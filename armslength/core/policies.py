@@ -21,12 +21,20 @@ from armslength.spreadsheets.models import ImportJob
 from armslength.visits.models import (
     Assignment,
     Override,
+    PlaceRequest,
     PlanningRun,
     Unavailability,
     Visit,
     VisitAlert,
 )
-from armslength.visits.visibility import restrict_through_visit, restrict_visits
+from armslength.visits.visibility import (
+    may_request_places,
+    may_see_assessment,
+    may_staff,
+    restrict_through_visit,
+    restrict_visit_history,
+    restrict_visits,
+)
 
 C, M = Role.COORDINATOR, Role.MANAGER
 
@@ -65,6 +73,8 @@ register(Acknowledgement, Policy(body="person__body", person="person"))
 # A joint visit is visible to the managers of every body taking part; the lead
 # body's managers change it.
 # Unannounced visits are need-to-know (visits/visibility.py).
+# Each body taking part staffs the team with its own people; the lead asks partners for
+# places; the history shows a body only its own people's refusals (visits/visibility.py).
 register(
     Visit,
     Policy(
@@ -72,9 +82,12 @@ register(
         read_also=("partner_bodies",),
         person="assignments__person",
         restrict=restrict_visits,
+        actions=(("staff", may_staff), ("request_places", may_request_places)),
+        history=restrict_visit_history,
     ),
 )
-register(Override, Policy(body="visit__body", restrict=restrict_through_visit))
+# An override is about a person: their own body's managers ask for and approve it.
+register(Override, Policy(body="person__body", restrict=restrict_through_visit))
 # The policy in force is everyone's to read (UK-8: into staff handbooks); the
 # coordinator adopts new versions.
 register(PolicyVersion, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C})))
@@ -89,8 +102,25 @@ register(FindingRecord, Policy(body="body", person="person", manager_writes=Fals
 register(
     VisitAlert, Policy(body="visit__body", manager_writes=False, restrict=restrict_through_visit)
 )
-register(Assignment, Policy(body="visit__body", person="person", restrict=restrict_through_visit))
+# A place on a team: every body taking part reads the team (name and role); the person's
+# own body changes it and reads what the engine said about them.
+register(
+    Assignment,
+    Policy(
+        body="person__body",
+        read_also=("visit__body", "visit__partner_bodies"),
+        person="person",
+        restrict=restrict_through_visit,
+        actions=(("see_assessment", may_see_assessment),),
+    ),
+)
 register(Unavailability, Policy(body="person__body", person="person"))
+# A request for places: the lead body's managers make and withdraw it, the partner body
+# asked reads it (and fills it by adding its own people).
+register(
+    PlaceRequest,
+    Policy(body="visit__body", read_also=("body",), restrict=restrict_through_visit),
+)
 register(PlanningRun, Policy(body="body"))
 # Year-end figures: the coordinator freezes every body's year and reads them all;
 # a manager reads and enters (earlier years by hand) their own body's.

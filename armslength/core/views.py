@@ -256,7 +256,7 @@ class ObjectHistoryView(ObjectMixin, View):
 
     def get(self, request, pk):
         obj = access.get_readable(request.user, self.model, pk)
-        entries = history_for(obj)
+        entries = access.history(request.user, obj, history_for(obj))
         context = self.base_context(request, object=obj, entries=entries)
         return render(request, self.template_name, context)
 

@@ -11,6 +11,7 @@ class VisitsConfig(AppConfig):
         from armslength.visits.models import (
             Assignment,
             Override,
+            PlaceRequest,
             PlanningRun,
             Unavailability,
             Visit,
@@ -22,4 +23,5 @@ class VisitsConfig(AppConfig):
         auditlog.register(VisitAlert)
         auditlog.register(Assignment)
         auditlog.register(Unavailability)
+        auditlog.register(PlaceRequest)
         auditlog.register(PlanningRun, include_fields=["status", "cancel_requested"])

@@ -69,3 +69,14 @@ class LeavingForm(forms.Form):
         widget=DateInput(),
         help_text=_("From this date the account cannot sign in and its API tokens stop working."),
     )
+
+
+class PlaceRequestForm(forms.Form):
+    body = forms.ModelChoiceField(queryset=None, label=_("Partner body"))
+    places = forms.IntegerField(label=_("Places"), min_value=1, max_value=50, initial=1)
+    expertise = forms.CharField(
+        label=_("Expertise wanted"),
+        required=False,
+        max_length=300,
+        help_text=_("In your words, e.g. 'a doctor; someone who speaks Polish'."),
+    )

@@ -139,7 +139,7 @@ class Override(models.Model):
         return self.visit.get_absolute_url()
 
     def get_additional_data(self) -> dict:
-        return {"parent": f"visits.visit:{self.visit_id}"}
+        return {"parent": f"visits.visit:{self.visit_id}", "person_body": self.person.body_id}
 
 
 class VisitAlert(models.Model):
@@ -213,7 +213,8 @@ class Assignment(models.Model):
         return self.visit.get_absolute_url()
 
     def get_additional_data(self) -> dict:
-        return {"parent": f"visits.visit:{self.visit_id}"}
+        # the person's body: a joint visit's history shows a body only its own people's
+        return {"parent": f"visits.visit:{self.visit_id}", "person_body": self.person.body_id}
 
 
 class Unavailability(models.Model):
@@ -290,3 +291,62 @@ class PlanningRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("visits:planning_run", args=[self.pk])
+
+
+class PlaceRequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FILLED = "filled", _("Filled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PlaceRequest(models.Model):
+    """The lead body of a joint visit asks a partner body for places on the team.
+
+    The partner's managers fill it by adding their own people (only they may: SPEC
+    "Who sees what"); it counts as filled once the partner has that many people on
+    the visit, preparation support aside.
+    """
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="place_requests"
+    )
+    body = models.ForeignKey(
+        Body, verbose_name=_("asked of"), on_delete=models.CASCADE, related_name="place_requests"
+    )
+    places = models.PositiveSmallIntegerField(_("places"))
+    expertise = models.CharField(
+        _("expertise wanted"),
+        max_length=300,
+        blank=True,
+        help_text=_("In your words, e.g. 'a doctor; someone who speaks Polish'."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PlaceRequestStatus.choices,
+        default=PlaceRequestStatus.OPEN,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    filled_at = models.DateTimeField(_("filled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("request for places")
+        verbose_name_plural = _("requests for places")
+
+    def __str__(self) -> str:
+        return f"{self.places} place(s) asked of {self.body.abbreviation} for {self.visit}"
+
+    def get_absolute_url(self) -> str:
+        return self.visit.get_absolute_url() + "#places-h"
+
+    def get_additional_data(self) -> dict:
+        return {"parent": f"visits.visit:{self.visit_id}"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -24,19 +24,22 @@ from armslength.visits.models import (
     Assignment,
     Override,
     OverrideStatus,
+    PlaceRequest,
+    PlaceRequestStatus,
     Role,
     Visit,
     VisitAlert,
     VisitStatus,
 )
-from armslength.visits.visibility import may_know
+from armslength.visits.visibility import may_know, visit_body_ids
 
 
 def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
     """After a late declaration or a new secondment: alert the managers of every upcoming
     visit the person is assigned to (any role) for which they are no longer clear.
 
-    One open alert per visit and person; the managers of the lead body get an email.
+    One open alert per visit and person; the managers of the person's own body get an
+    email (on a joint visit, why a partner's person is not clear is not the lead's to read).
     """
     today = timezone.localdate()
     visits = (
@@ -65,7 +68,7 @@ def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
             visit=visit, person=person, verdict=result.verdict.code, text=text
         )
         raised.append(alert)
-        managers = User.objects.filter(role=UserRole.MANAGER, body=visit.body_id, is_active=True)
+        managers = User.objects.filter(role=UserRole.MANAGER, body=person.body_id, is_active=True)
         addresses = [m.email for m in managers if m.email and may_know(m, visit)]
         if addresses:
             send_mail(
@@ -197,8 +200,14 @@ def assignment_add(
     Refused, with the reason on the visit's audit trail: someone not in post on
     every day of the visit or doing no NPM work (`team.eligibility`), a verdict
     that does not allow the role, a secondee or someone not able to lead as
-    lead, a second lead, and a place overlapping another visit.
+    lead, a second lead, and a place overlapping another visit. Only people of the
+    bodies taking part (lead or partner) can be on a team at all.
     """
+    if person.body_id not in visit_body_ids(visit):
+        raise AssignmentRefused(
+            f"{person.name} belongs to {person.body.abbreviation}, which does not take part "
+            "in this visit."
+        )
     check = assignment_check(visit=visit, person=person, screening=screening)
     if check.ineligible:
         _refuse(visit, person, role, user, check, " ".join(check.ineligible), "team-eligibility")
@@ -212,7 +221,9 @@ def assignment_add(
             _refuse(visit, person, role, user, check, why, "team-lead")
     try:
         with transaction.atomic():
-            return _save_assignment(visit, person, role, user, check)
+            assignment = _save_assignment(visit, person, role, user, check)
+            _place_requests_update(visit, person.body_id)
+            return assignment
     except AssignmentRefused as exc:
         _refuse(visit, person, role, user, check, str(exc), exc.rule)
         raise  # unreachable: _refuse raises
@@ -289,7 +300,9 @@ def _refuse(visit, person, role, user, check, message: str, team_rule: str = "")
                 # the rules that decided it, counted by rule in the annual report
                 "rules": rules,
                 "reason": message,
-            }
+            },
+            # whose refusal it is: on a joint visit only that body's managers read it
+            "person_body": person.body_id,
         },
     )
     raise AssignmentRefused(message)
@@ -321,15 +334,148 @@ def team_member(person: Person, role: str) -> team.Member:
     )
 
 
-def team_warnings(visit: Visit) -> list[str]:
-    """What is still wrong or worth knowing about the team as it stands (`team.team_problems`)."""
-    members = [
-        team_member(a.person, a.role)
-        for a in visit.assignments.select_related("person").prefetch_related(
+@dataclass(frozen=True)
+class TeamWarning:
+    """Something still wrong with a team. `body_id` is set when it is about one person:
+    then only that person's own body reads it (a joint visit's other bodies do not)."""
+
+    text: str
+    body_id: int | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class TeamTotals:
+    """What every body of a joint visit may know of the whole team: counts, not people."""
+
+    members: int
+    team_size: int
+    expertise: dict[str, int]
+    women: int
+    has_lead: bool
+
+
+def team_totals(visit: Visit) -> TeamTotals:
+    """The whole team's totals, whichever body each member comes from."""
+    on_visit = [a for a in visit.assignments.select_related("person") if a.role != Role.PREPARATION]
+    people = [a.person for a in on_visit]
+    return TeamTotals(
+        members=len(on_visit),
+        team_size=visit.team_size,
+        expertise={
+            tag: sum(1 for p in people if tag in p.expertise) for tag in (visit.requires or {})
+        },
+        women=sum(1 for p in people if p.gender == "female"),
+        has_lead=any(a.role == Role.LEAD for a in on_visit),
+    )
+
+
+def team_warnings(visit: Visit) -> list[TeamWarning]:
+    """What is still wrong or worth knowing about the team as it stands (`team.team_problems`,
+    over the whole team, every body's people). A warning about one person carries that
+    person's body: on a joint visit only their own body's managers read it."""
+    assignments = list(
+        visit.assignments.select_related("person").prefetch_related(
             "person__secondments", "person__unavailability"
         )
-    ]
-    return team.team_problems(visit_needs(visit), members)
+    )
+    needs = visit_needs(visit)
+    members = [team_member(a.person, a.role) for a in assignments]
+    # the same rules, one person at a time and asking nothing of the team: what is
+    # about that person alone
+    alone = replace(needs, team_size=0, requires={}, min_women=0, needs_lead=False)
+    about: dict[str, int] = {}
+    for a, member in zip(assignments, members, strict=True):
+        for text in team.team_problems(alone, [member]):
+            about.setdefault(text, a.person.body_id)
+    return [TeamWarning(t, about.get(t)) for t in team.team_problems(needs, members)]
+
+
+# --- joint visits: requests for places ------------------------------------------------------
+
+
+class PlaceRequestRefused(Exception):
+    """A request for places that cannot be made; the message says why."""
+
+
+@transaction.atomic
+def place_request_create(
+    *, visit: Visit, body, places: int, expertise: str = "", user=None
+) -> PlaceRequest:
+    """The lead body asks a partner body for `places` on the team, with the expertise it
+    wants in free text; the partner's managers (those who may know of the visit) are told."""
+    if body.pk == visit.body_id or not visit.partner_bodies.filter(pk=body.pk).exists():
+        raise PlaceRequestRefused(
+            f"{body.abbreviation} is not a partner body of this visit; add it as one first."
+        )
+    if not 1 <= places <= visit.team_size:
+        raise PlaceRequestRefused(f"Ask for 1 to {visit.team_size} places (the team's size).")
+    request = PlaceRequest.objects.create(
+        visit=visit, body=body, places=places, expertise=expertise.strip(), requested_by=user
+    )
+    _place_requests_update(visit, body.pk)
+    managers = User.objects.filter(role=UserRole.MANAGER, body=body, is_active=True)
+    addresses = [m.email for m in managers if m.email and may_know(m, visit)]
+    if addresses:
+        wanted = f" Expertise wanted: {request.expertise}." if request.expertise else ""
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Joint visit {visit}: {places} place(s) asked of {body.abbreviation}",
+                message=(
+                    f"{visit.body.name} asks {body.name} for {places} place(s) on the team of "
+                    f"the joint visit to {visit.establishment.name} ({visit.start} to "
+                    f"{visit.end}).{wanted}\n\nAdd your people on the visit's page: "
+                    f"{settings.SITE_URL.rstrip('/')}{request.get_absolute_url()}"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=addresses,
+            )
+        )
+    return request
+
+
+@transaction.atomic
+def place_request_withdraw(*, request: PlaceRequest, user=None) -> PlaceRequest:
+    if request.status == PlaceRequestStatus.OPEN:
+        request.status = PlaceRequestStatus.WITHDRAWN
+        request.save(update_fields=["status"])
+    return request
+
+
+def place_request_filled(request: PlaceRequest) -> int:
+    """How many of the partner body's people are on the visit (preparation aside)."""
+    return (
+        request.visit.assignments.filter(person__body=request.body_id)
+        .exclude(role=Role.PREPARATION)
+        .count()
+    )
+
+
+@transaction.atomic
+def assignment_remove(*, assignment: Assignment, user=None) -> None:
+    """Take someone off a team; a partner's request it had filled is open again."""
+    visit, body_id = assignment.visit, assignment.person.body_id
+    assignment.delete()
+    for request in PlaceRequest.objects.filter(
+        visit=visit, body_id=body_id, status=PlaceRequestStatus.FILLED
+    ):
+        if place_request_filled(request) < request.places:
+            request.status = PlaceRequestStatus.OPEN
+            request.filled_at = None
+            request.save(update_fields=["status", "filled_at"])
+
+
+def _place_requests_update(visit: Visit, body_id: int) -> None:
+    """An open request is filled once the partner body has that many people on the team."""
+    for request in PlaceRequest.objects.filter(
+        visit=visit, body_id=body_id, status=PlaceRequestStatus.OPEN
+    ):
+        if place_request_filled(request) >= request.places:
+            request.status = PlaceRequestStatus.FILLED
+            request.filled_at = timezone.now()
+            request.save(update_fields=["status", "filled_at"])
 
 
 # --- the planner in the web app ------------------------------------------------------------
@@ -349,17 +495,22 @@ def planning_problem(*, body, start: dt.date, end: dt.date) -> dict:
             body=body, status=VisitStatus.PLANNED, start__gte=start, start__lte=end
         ).select_related("establishment")
     )
-    planned = {v.key for v in visits}
     people = [
         p
         for p in Person.objects.filter(body=body).prefetch_related("secondments", "unavailability")
         if p.npm_role != team.NON_NPM and _in_post_some_day(p, start, end)
     ]
+    # the planner sees the whole team so far (a joint visit's partners' people too): it
+    # plans what is still needed, and drops visits already fully staffed
+    open_needs = {v.key: remaining_need(v) for v in visits}
+    visits = [v for v in visits if open_needs[v.key]["team_size"] > 0]
     regions = sorted(
         {p.home_region or "unknown" for p in people}
         | {v.establishment.region or "unknown" for v in visits}
     )
-    problem_people = [_problem_person(p, body, start, end, planned) for p in people]
+    # places already held stay (a joint visit's partners' too): every held place, on the
+    # planned visits as well, is a busy day and uses the year's allowance
+    problem_people = [_problem_person(p, body, start, end, set()) for p in people]
     conflicts = []
     for v in visits:
         for p in people:
@@ -379,10 +530,7 @@ def planning_problem(*, body, start: dt.date, end: dt.date) -> dict:
                 "region": v.establishment.region or "unknown",
                 "start": v.start.isoformat(),
                 "end": v.end.isoformat(),
-                "team_size": v.team_size,
-                "requires": v.requires or {},
-                "min_women": v.min_women,
-                "needs_lead": v.needs_lead,
+                **{k: val for k, val in open_needs[v.key].items() if k != "on_team"},
             }
             for v in visits
         ],
@@ -426,6 +574,27 @@ def _problem_person(p: Person, body, start: dt.date, end: dt.date, planned: set[
     if p.max_days is not None:
         person["max_days"] = max(0, p.max_days - used_days)
     return person
+
+
+def remaining_need(visit: Visit) -> dict:
+    """What the planner still has to find for a visit, given the team so far.
+
+    On a joint visit the partner bodies' people may already be on the team: the
+    planner sees the whole team, so their places, expertise, women and lead count.
+    """
+    places = [a for a in visit.assignments.select_related("person") if a.role != Role.PREPARATION]
+    people = [a.person for a in places]
+    return {
+        "team_size": max(0, visit.team_size - len(places)),
+        "requires": {
+            tag: n - have
+            for tag, n in (visit.requires or {}).items()
+            if (have := sum(1 for p in people if tag in p.expertise)) < n
+        },
+        "min_women": max(0, visit.min_women - sum(1 for p in people if p.gender == "female")),
+        "needs_lead": visit.needs_lead and not any(a.role == Role.LEAD for a in places),
+        "on_team": [a.person.key for a in places],
+    }
 
 
 @transaction.atomic

@@ -16,6 +16,12 @@ urlpatterns = [
     ),
     path("overrides/<int:pk>/decide/", views.OverrideDecideView.as_view(), name="override_decide"),
     path("visits/<int:pk>/team/", views.TeamAddView.as_view(), name="team_add"),
+    path("visits/<int:pk>/places/", views.PlaceRequestView.as_view(), name="place_request"),
+    path(
+        "place-requests/<int:pk>/withdraw/",
+        views.PlaceRequestWithdrawView.as_view(),
+        name="place_request_withdraw",
+    ),
     path("visits/<int:pk>/team/check/", views.TeamCheckView.as_view(), name="team_check"),
     path("assignments/<int:pk>/remove/", views.TeamRemoveView.as_view(), name="team_remove"),
     path(

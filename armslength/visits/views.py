@@ -31,6 +31,7 @@ from armslength.visits.forms import (
     AssignmentForm,
     LeavingForm,
     OverrideRequestForm,
+    PlaceRequestForm,
     PlanningForm,
     VisitForm,
 )
@@ -38,6 +39,7 @@ from armslength.visits.models import (
     Assignment,
     Override,
     OverrideStatus,
+    PlaceRequest,
     PlanningRun,
     Role,
     RunStatus,
@@ -48,13 +50,19 @@ from armslength.visits.models import (
 )
 from armslength.visits.services import (
     AssignmentRefused,
+    PlaceRequestRefused,
     assignment_add,
     assignment_check,
+    assignment_remove,
     exit_checklist,
     person_later_places_remove,
     person_leaving_set,
+    place_request_create,
+    place_request_filled,
+    place_request_withdraw,
     plan_accept,
     planning_problem,
+    team_totals,
     team_warnings,
     visit_verdict,
 )
@@ -139,6 +147,7 @@ def visit_screening(request, visit: Visit) -> dict:
         "policy_version": screening.version,
         "override_form": form if overridable else None,
         "is_manager": request.user.role == UserRole.MANAGER,
+        "can_staff": access.may(request.user, "staff", visit),
     }
 
 
@@ -159,11 +168,11 @@ class OverrideRequestView(View):
     """A manager asks to lower a `declared` or `restricted` verdict for this visit."""
 
     def post(self, request, pk):
-        visit = access.get_writable(request.user, Visit, pk)
-        if request.user.role != UserRole.MANAGER:
+        visit = access.get_readable(request.user, Visit, pk)
+        if not access.may(request.user, "staff", visit):
             raise PermissionDenied(_("Overrides are requested by the body's managers."))
         form = OverrideRequestForm(request.POST)
-        people = access.readable(request.user, Person)
+        people = team_people(request, visit)
         form.fields["person"].choices = [(p.pk, p.name) for p in people]
         if not form.is_valid():
             messages.error(request, _("Choose a person, a verdict and write the reason."))
@@ -223,12 +232,20 @@ class OverrideDecideView(View):
 
 
 def team_people(request, visit: Visit):
-    bodies = [visit.body_id, *visit.partner_bodies.values_list("pk", flat=True)]
-    return access.readable(request.user, Person).filter(body__in=bodies).order_by("name")
+    """Whom the user may put on this team: their own body's people, if it takes part."""
+    if not access.may(request.user, "staff", visit):
+        return Person.objects.none()
+    return (
+        access.readable(request.user, Person)
+        .filter(body=request.user.body_id)
+        .select_related("body")
+        .order_by("name")
+    )
 
 
 def team_context(request, visit: Visit, screening) -> dict:
-    """The team as built so far, its warnings, and what the lead must know (restrictions).
+    """The whole team as the user may see it: their own body's people in full, the other
+    bodies' people of a joint visit by name and role only, and the team's totals.
 
     Each member's verdict is the engine's as it is now (with any approved override),
     not the one stored when they were added: a new declaration shows at once.
@@ -240,25 +257,58 @@ def team_context(request, visit: Visit, screening) -> dict:
         a.reasons_now = [r.as_json() for r in now.reasons]
     lead = next((a for a in team if a.role == Role.LEAD), None)
     is_lead = lead is not None and request.user.person_id == lead.person_id
+    writable = set(
+        access.writable(request.user, Assignment).filter(visit=visit).values_list("pk", flat=True)
+    )
+    for a in team:
+        a.shown_in_full = access.may(request.user, "see_assessment", a)
+        a.removable = a.pk in writable
     form = None
-    if access.can_write(request.user, visit):
+    if access.may(request.user, "staff", visit):
         form = AssignmentForm()
         form.fields["person"].queryset = team_people(request, visit).exclude(
             pk__in=[a.person_id for a in team]
         )
     mine = next((a for a in team if a.person_id == request.user.person_id), None)
+    own_body = request.user.body_id if request.user.role == UserRole.MANAGER else None
+    warnings = [
+        w
+        for w in team_warnings(visit)
+        if w.body_id is None or request.user.role == UserRole.AUDITOR or w.body_id == own_body
+    ]
     return {
         "team": team,
-        "team_warnings": team_warnings(visit),
+        "team_totals": team_totals(visit),
+        "team_warnings": warnings,
         "assignment_form": form,
         "is_lead": is_lead,
         "my_assignment": mine,
+        **place_requests_context(request, visit),
     }
+
+
+def place_requests_context(request, visit: Visit) -> dict:
+    """Requests for places the user may read: the lead's, or those asked of their body."""
+    requests = list(
+        access.readable(request.user, PlaceRequest)
+        .filter(visit=visit)
+        .select_related("body", "requested_by")
+    )
+    for r in requests:
+        r.filled_count = place_request_filled(r)
+        r.withdrawable = r.status == "open" and access.can_write(request.user, r)
+    form = None
+    if access.may(request.user, "request_places", visit):
+        form = PlaceRequestForm()
+        form.fields["body"].queryset = visit.partner_bodies.all()
+    return {"place_requests": requests, "place_request_form": form}
 
 
 class TeamAddView(View):
     def post(self, request, pk):
-        visit = access.get_writable(request.user, Visit, pk)
+        visit = access.get_readable(request.user, Visit, pk)
+        if not access.may(request.user, "staff", visit):
+            raise PermissionDenied(_("The managers of the bodies taking part staff the team."))
         form = AssignmentForm(request.POST)
         form.fields["person"].queryset = team_people(request, visit)
         if not form.is_valid():
@@ -283,7 +333,9 @@ class TeamCheckView(View):
     """htmx: the engine's verdict for a person on this visit, as the manager picks them."""
 
     def get(self, request, pk):
-        visit = access.get_writable(request.user, Visit, pk)
+        visit = access.get_readable(request.user, Visit, pk)
+        if not access.may(request.user, "staff", visit):
+            raise PermissionDenied(_("The managers of the bodies taking part staff the team."))
         person_id = request.GET.get("person")
         if not person_id:
             return render(request, "visits/_team_check.html", {})
@@ -299,9 +351,9 @@ class TeamCheckView(View):
 
 class TeamRemoveView(View):
     def post(self, request, pk):
-        assignment = access.get_readable(request.user, Assignment, pk)
-        visit = access.get_writable(request.user, Visit, assignment.visit_id)
-        assignment.delete()
+        assignment = access.get_writable(request.user, Assignment, pk)
+        visit = assignment.visit
+        assignment_remove(assignment=assignment, user=request.user)
         messages.success(request, _("Removed from the team."))
         return HttpResponseRedirect(visit.get_absolute_url() + "#team-h")
 
@@ -601,3 +653,36 @@ class LeavingView(View):
             return self.render_page(request, person, form, status=400)
         messages.success(request, _("Leaving date saved."))
         return HttpResponseRedirect(reverse("visits:leaving", args=[person.pk]))
+
+
+# --- joint visits: requests for places -------------------------------------------------------
+
+
+class PlaceRequestView(View):
+    """The lead body asks a partner body for places; or withdraws the request."""
+
+    def post(self, request, pk):
+        visit = access.get_readable(request.user, Visit, pk)
+        if not access.may(request.user, "request_places", visit):
+            raise PermissionDenied(_("The lead body's managers ask partner bodies for places."))
+        form = PlaceRequestForm(request.POST)
+        form.fields["body"].queryset = visit.partner_bodies.all()
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}: {' '.join(errors)}" if label else errors[0])
+            return HttpResponseRedirect(visit.get_absolute_url() + "#places-h")
+        try:
+            made = place_request_create(visit=visit, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Asked: %(r)s.") % {"r": made})
+        except PlaceRequestRefused as exc:
+            messages.error(request, str(exc))
+        return HttpResponseRedirect(visit.get_absolute_url() + "#places-h")
+
+
+class PlaceRequestWithdrawView(View):
+    def post(self, request, pk):
+        place_request = access.get_writable(request.user, PlaceRequest, pk)
+        place_request_withdraw(request=place_request, user=request.user)
+        messages.success(request, _("Request withdrawn."))
+        return HttpResponseRedirect(place_request.get_absolute_url())

@@ -66,3 +66,55 @@ def _barred_establishments(user) -> set[int]:
     results = screen_register().for_people([user.person.key])
     keys = {r.establishment for r in results if r.verdict != Verdict.CLEAR}
     return set(Establishment.objects.filter(key__in=keys).values_list("pk", flat=True))
+
+
+# --- joint visits ---------------------------------------------------------------------------
+# SPEC "Who sees what": a joint visit is visible to the managers of every body taking part;
+# they see the other bodies' team members by name and role only. Each body staffs and
+# edits only its own people's places; what the engine says about a person (verdict,
+# reasons, refusals, warnings) stays with that person's own body.
+
+
+def visit_body_ids(visit) -> set[int]:
+    """The lead body and the partner bodies of a visit."""
+    return {visit.body_id, *visit.partner_bodies.values_list("pk", flat=True)}
+
+
+def may_staff(user, visit) -> bool:
+    """A manager of a body taking part adds their own people to the team."""
+    return (
+        Role(user.role) == Role.MANAGER
+        and user.body_id is not None
+        and user.body_id in visit_body_ids(visit)
+    )
+
+
+def may_request_places(user, visit) -> bool:
+    """The lead body's managers ask partner bodies for places."""
+    return (
+        Role(user.role) == Role.MANAGER
+        and user.body_id == visit.body_id
+        and visit.partner_bodies.exists()
+    )
+
+
+def may_see_assessment(user, assignment) -> bool:
+    """The engine's verdict and reasons about a team member: for the person themself,
+    their own body's managers and auditors, never for the other bodies of a joint visit."""
+    role = Role(user.role)
+    if role == Role.AUDITOR:
+        return True
+    if role == Role.MANAGER:
+        return user.body_id is not None and assignment.person.body_id == user.body_id
+    return user.person_id is not None and assignment.person_id == user.person_id
+
+
+def restrict_visit_history(user, entries):
+    """A visit's history without the entries about another body's people (their
+    assignments' verdicts, their refusals): those stamp `person_body` in their data."""
+    from django.db.models import Q
+
+    unstamped = ~Q(additional_data__has_key="person_body")
+    if Role(user.role) == Role.MANAGER and user.body_id:
+        return entries.filter(unstamped | Q(additional_data__person_body=user.body_id))
+    return entries.filter(unstamped)

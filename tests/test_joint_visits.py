@@ -1,0 +1,303 @@
+"""Joint visits staffed jointly (issue 18).
+
+HMIP leads a visit to HMP Southgate (or Northbridge) with CQC as partner. Each
+body's manager adds their own people; HMIP asks CQC for a place with a doctor,
+and CQC's manager fills it. HMIP sees CQC's people by name and role only, and
+the whole team's totals; what the engine says about a CQC person (a refusal, a
+verdict, a warning) stays with CQC's managers. Need-to-know for an unannounced
+visit holds across bodies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from auditlog.models import LogEntry
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from armslength.api.models import ApiToken
+from armslength.register.models import Person, Secondment
+from armslength.visits.models import Assignment, PlaceRequest, Unavailability, Visit
+from armslength.visits.services import (
+    AssignmentRefused,
+    assignment_add,
+    planning_problem,
+    team_warnings,
+)
+from tests.conftest import verify_second_factor
+
+
+@pytest.fixture
+def client_for(db):
+    """A separate signed-in browser per user: two managers at once."""
+
+    def sign_in(user):
+        client = Client()
+        client.force_login(user)
+        verify_second_factor(client, user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def dave(cast, today):
+    """A CQC secondee, seconded from HMPPS out of HMP Northbridge."""
+    dave = Person.objects.create(
+        body=cast.cqc,
+        name="Dave Doctor",
+        category="secondee",
+        npm_role="frontline",
+        gender="male",
+        expertise=["medical"],
+    )
+    Secondment.objects.create(
+        person=dave,
+        origin=cast.hmpps,
+        origin_establishment=cast.northbridge,
+        start=today - dt.timedelta(days=30),
+        end=today + dt.timedelta(days=700),
+        open_process=True,
+        published_criteria=True,
+        justification="Prison healthcare",
+    )
+    return dave
+
+
+def joint(cast, today, establishment=None, **fields):
+    visit = Visit.objects.create(
+        body=cast.hmip,
+        establishment=establishment or cast.northbridge,
+        start=today + dt.timedelta(days=30),
+        end=today + dt.timedelta(days=31),
+        team_size=3,
+        requires={"legal": 1, "medical": 1},
+        min_women=1,
+        **fields,
+    )
+    visit.partner_bodies.set([cast.cqc])
+    return visit
+
+
+def add(client, visit, person, role="member"):
+    return client.post(
+        reverse("visits:team_add", args=[visit.pk]),
+        {"person": person.pk, "role": role},
+        follow=True,
+    )
+
+
+def test_each_body_adds_its_own_people_and_sees_the_others_by_name_and_role(
+    cast, client_for, today
+):
+    visit = joint(cast, today)
+    hmip = client_for(cast.hmip_manager)
+    assert "Alice Adams added" in add(hmip, visit, cast.alice, "lead").content.decode()
+    # HMIP cannot put CQC's Carol on the team: she is not among its choices
+    add(hmip, visit, cast.carol)
+    assert not Assignment.objects.filter(person=cast.carol).exists()
+    cqc = client_for(cast.cqc_manager)
+    assert "Carol Carter added" in add(cqc, visit, cast.carol).content.decode()
+    # nor can CQC put HMIP's people on it
+    add(cqc, visit, cast.sam)
+    assert set(visit.assignments.values_list("person__name", flat=True)) == {
+        "Alice Adams",
+        "Carol Carter",
+    }
+
+    hmip_page = hmip.get(visit.get_absolute_url()).content.decode()
+    assert "Carol Carter" in hmip_page and "Checked by CQC" in hmip_page
+    assert cast.carol.get_absolute_url() not in hmip_page  # a name, not a link to her record
+    # the totals of the whole team: Carol's medical expertise and her being a woman count
+    assert "Whole team: 2 of 3; women 2; legal 1; medical 1; lead chosen." in hmip_page
+    cqc_page = cqc.get(visit.get_absolute_url()).content.decode()
+    assert "Alice Adams" in cqc_page and "Checked by HMIP" in cqc_page
+    # each edits only its own people's places
+    carol_place = Assignment.objects.get(person=cast.carol)
+    alice_place = Assignment.objects.get(person=cast.alice)
+    assert hmip.post(reverse("visits:team_remove", args=[carol_place.pk])).status_code == 403
+    assert cqc.post(reverse("visits:team_remove", args=[alice_place.pk])).status_code == 403
+    assert cqc.post(reverse("visits:team_remove", args=[carol_place.pk])).status_code == 302
+    assert not Assignment.objects.filter(person=cast.carol).exists()
+    # the visit itself stays the lead body's to change
+    assert cqc.get(reverse("visits:visit_edit", args=[visit.pk])).status_code == 403
+
+
+def test_a_partners_secondee_is_refused_with_the_reason_for_the_partners_managers_only(
+    cast, client_for, today, dave
+):
+    visit = joint(cast, today)
+    cqc = client_for(cast.cqc_manager)
+    page = add(cqc, visit, dave).content.decode()
+    assert "Refused: Dave Doctor may not be involved" in page and "UK-14" in page
+    assert not Assignment.objects.filter(person=dave).exists()
+    refusal = LogEntry.objects.get(additional_data__refused__person=dave.key)
+    assert refusal.additional_data["person_body"] == cast.cqc.pk
+    # the visit's history: CQC's managers and auditors read the refusal, HMIP's do not
+    history = reverse("visits:visit_history", args=[visit.pk])
+    assert "Seconded from" in cqc.get(history).content.decode()
+    assert "Seconded from" in client_for(cast.auditor).get(history).content.decode()
+    hmip = client_for(cast.hmip_manager)
+    hmip_history = hmip.get(history).content.decode()
+    assert "Dave Doctor" not in hmip_history and "Seconded from" not in hmip_history
+    hmip_page = hmip.get(visit.get_absolute_url()).content.decode()
+    # (HMIP's own secondee Sam is on its screening list; CQC's Dave is nowhere)
+    assert "Dave Doctor" not in hmip_page and "may not be involved" not in hmip_page
+
+
+def test_warnings_about_a_person_go_to_their_own_bodys_managers_only(cast, client_for, today):
+    visit = joint(cast, today, establishment=cast.southgate)
+    assignment_add(visit=visit, person=cast.carol, role="member")
+    Unavailability.objects.create(
+        person=cast.carol, start=visit.start, end=visit.end, reason="leave"
+    )
+    assert any("Carol Carter is unavailable" in str(w) for w in team_warnings(visit))
+    cqc_page = client_for(cast.cqc_manager).get(visit.get_absolute_url()).content.decode()
+    assert "Carol Carter is unavailable" in cqc_page
+    hmip_page = client_for(cast.hmip_manager).get(visit.get_absolute_url()).content.decode()
+    assert "Carol Carter is unavailable" not in hmip_page
+    assert "1 of 3 team members so far" in hmip_page  # the team-level check still shows
+
+
+def test_a_request_for_places_reaches_the_partners_manager_who_fills_it(
+    cast, client_for, today, django_capture_on_commit_callbacks
+):
+    visit = joint(cast, today, establishment=cast.southgate)
+    hmip = client_for(cast.hmip_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        hmip.post(
+            reverse("visits:place_request", args=[visit.pk]),
+            {"body": cast.cqc.pk, "places": 1, "expertise": "a doctor"},
+        )
+    request = PlaceRequest.objects.get(visit=visit)
+    assert (request.body, request.places, request.expertise, request.status) == (
+        cast.cqc,
+        1,
+        "a doctor",
+        "open",
+    )
+    # it reaches CQC's manager: by email and on the visit's page
+    sent = [m for m in mail.outbox if cast.cqc_manager.email in m.to]
+    assert sent and "a doctor" in sent[0].body and "1 place(s)" in sent[0].subject
+    assert cast.hmip_manager.email not in {a for m in mail.outbox for a in m.to}
+    cqc = client_for(cast.cqc_manager)
+    page = cqc.get(visit.get_absolute_url()).content.decode()
+    assert "HMIP asks CQC for 1 place(s)" in page and "a doctor" in page
+    assert "Ask for places" not in page  # only the lead asks
+    refused = cqc.post(
+        reverse("visits:place_request", args=[visit.pk]), {"body": cast.cqc.pk, "places": 1}
+    )
+    assert refused.status_code == 403
+    # CQC's manager fills it with Carol
+    add(cqc, visit, cast.carol)
+    request.refresh_from_db()
+    assert request.status == "filled" and request.filled_at is not None
+    assert "Filled" in hmip.get(visit.get_absolute_url()).content.decode()
+    # taking Carol off opens it again
+    cqc.post(reverse("visits:team_remove", args=[Assignment.objects.get(person=cast.carol).pk]))
+    request.refresh_from_db()
+    assert request.status == "open"
+    # a body that is not a partner cannot be asked
+    other = hmip.post(
+        reverse("visits:place_request", args=[visit.pk]),
+        {"body": cast.hmip.pk, "places": 1},
+        follow=True,
+    )
+    assert PlaceRequest.objects.count() == 1 and "Partner body" in other.content.decode()
+
+
+def api_as(user) -> APIClient:
+    _token, secret = ApiToken.issue(user, "test")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+def test_through_the_api_the_same_rules_and_the_same_need_to_know(cast, today, dave):
+    for person, key in ((cast.alice, "alice"), (cast.carol, "carol"), (dave, "dave")):
+        person.key = key
+        person.save()
+    visit = joint(cast, today)
+    hmip, cqc = api_as(cast.hmip_manager), api_as(cast.cqc_manager)
+    asked = hmip.post(
+        "/api/place-requests/",
+        {"visit": visit.key, "body": "cqc", "places": 2, "expertise": "medical"},
+        format="json",
+    )
+    assert asked.status_code == 201, asked.content
+    assert cqc.get("/api/place-requests/").json()["results"][0]["expertise"] == "medical"
+    assert (
+        cqc.post(
+            "/api/place-requests/",
+            {"visit": visit.key, "body": "cqc", "places": 1},
+            format="json",
+        ).status_code
+        == 403
+    )
+    # CQC adds Carol; its secondee Dave is refused at his origin, the reason to CQC
+    ok = cqc.post("/api/assignments/", {"visit": visit.key, "person": "carol"}, format="json")
+    assert ok.status_code == 201 and ok.json()["verdict"] == "clear"
+    refused = cqc.post("/api/assignments/", {"visit": visit.key, "person": "dave"}, format="json")
+    assert refused.status_code == 400 and "UK-14" in refused.content.decode()
+    # HMIP cannot add CQC's people, and reads Carol's place by name and role only
+    assert (
+        hmip.post(
+            "/api/assignments/", {"visit": visit.key, "person": "carol"}, format="json"
+        ).status_code
+        == 400
+    )
+    rows = hmip.get(f"/api/assignments/?visit={visit.key}").json()["results"]
+    assert [(r["person_name"], r["role"], r["verdict"], r["reasons"]) for r in rows] == [
+        ("Carol Carter", "member", None, None)
+    ]
+    carol_place = rows[0]["id"]
+    assert hmip.delete(f"/api/assignments/{carol_place}/").status_code == 403
+    assert cqc.delete(f"/api/assignments/{carol_place}/").status_code == 204
+
+
+def test_need_to_know_for_an_unannounced_joint_visit_holds_across_bodies(
+    cast, client_for, today, dave, django_capture_on_commit_callbacks
+):
+    visit = joint(cast, today, type="unannounced")
+    # CQC's manager is themself seconded: they may not know of unannounced visits
+    cast.cqc_manager.person = dave
+    cast.cqc_manager.save()
+    cqc = client_for(cast.cqc_manager)
+    assert cqc.get(visit.get_absolute_url()).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(cast.hmip_manager).post(
+            reverse("visits:place_request", args=[visit.pk]),
+            {"body": cast.cqc.pk, "places": 1},
+        )
+    assert not mail.outbox  # the request is not mailed to a manager not to know
+    assert cqc.post(reverse("visits:team_add", args=[visit.pk])).status_code == 404
+    request = PlaceRequest.objects.get()
+    assert not api_as(cast.cqc_manager).get("/api/place-requests/").json()["results"]
+    assert request.visit == visit
+
+
+def test_the_planner_sees_the_whole_team_of_a_joint_visit(cast, today):
+    visit = joint(cast, today, establishment=cast.southgate)
+    assignment_add(visit=visit, person=cast.carol, role="member")
+    problem = planning_problem(body=cast.hmip, start=today, end=today + dt.timedelta(days=60))
+    (planned,) = problem["visits"]
+    # Carol (CQC) holds one place, the medical expertise and the one woman needed
+    assert planned["team_size"] == 2
+    assert planned["requires"] == {"legal": 1}
+    assert planned["min_women"] == 0
+    assert all(p["body"] == "HMIP" for p in problem["people"])
+
+
+def test_a_person_of_a_body_not_taking_part_is_refused_by_the_service(cast, today):
+    visit = Visit.objects.create(
+        body=cast.hmip,
+        establishment=cast.southgate,
+        start=today + dt.timedelta(days=5),
+        end=today + dt.timedelta(days=6),
+    )
+    with pytest.raises(AssignmentRefused, match="does not take part"):
+        assignment_add(visit=visit, person=cast.carol, role="member")
