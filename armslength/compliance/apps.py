@@ -18,5 +18,6 @@ class ComplianceConfig(AppConfig):
         auditlog.register(models.AcknowledgementText)
         auditlog.register(models.RecruitmentRecord)
         auditlog.register(models.InterferenceReport, exclude_fields=["what", "by_whom", "action"])
+        auditlog.register(models.InterferenceAction, mask_fields=["text"])
         auditlog.register(models.DeclarationRound)
         auditlog.register(models.RoundResponse)

@@ -51,7 +51,7 @@ class InterferenceReportFilterSet(SearchFilterSet):
 
     class Meta:
         model = InterferenceReport
-        fields = ["q"]
+        fields = ["q", "kind", "status"]
 
 
 class DeclarationRoundFilterSet(SearchFilterSet):

@@ -5,7 +5,9 @@ from armslength.compliance.models import (
     Acknowledgement,
     Assessment,
     DeclarationRound,
+    InterferenceOutcome,
     InterferenceReport,
+    InterferenceStatus,
     RecruitmentRecord,
     Supervision,
 )
@@ -83,12 +85,41 @@ class RecruitmentRecordForm(forms.ModelForm):
 class InterferenceReportForm(forms.ModelForm):
     class Meta:
         model = InterferenceReport
-        fields = ["person", "date", "establishment", "what", "by_whom", "action"]
-        widgets = {
-            "date": DateInput(),
-            "what": forms.Textarea(attrs={"rows": 4}),
-            "action": forms.Textarea(attrs={"rows": 2}),
-        }
+        fields = [
+            "person",
+            "date",
+            "kind",
+            "establishment",
+            "what",
+            "by_whom",
+            "name_may_be_shared",
+        ]
+        widgets = {"date": DateInput(), "what": forms.Textarea(attrs={"rows": 4})}
+
+
+class InterferenceActionForm(forms.Form):
+    """A step in handling a report: what was done, when, and the status it leaves."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(label=_("Status after this"), choices=InterferenceStatus.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome (when closing)"),
+        required=False,
+        choices=[("", "---------"), *InterferenceOutcome.choices],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == InterferenceStatus.CLOSED and not cleaned.get("outcome"):
+            self.add_error("outcome", _("Say how it ended to close the report."))
+        if cleaned.get("outcome") and cleaned.get("status") != InterferenceStatus.CLOSED:
+            self.add_error("outcome", _("An outcome is given when the report is closed."))
+        return cleaned
+
+
+class InterferenceHandlerForm(forms.Form):
+    handler = forms.ModelChoiceField(queryset=None, label=_("Handled by"))
 
 
 class DeclarationRoundForm(forms.ModelForm):

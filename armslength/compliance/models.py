@@ -319,9 +319,37 @@ class RecruitmentRecord(models.Model):
         s.save(update_fields=["open_process", "published_criteria", "justification"])
 
 
+class InterferenceKind(models.TextChoices):
+    INTIMIDATION = "intimidation", _("Intimidation or threats")
+    HINDRANCE = "hindrance", _("Attempt to hinder the work")
+    REPRISAL = "reprisal", _("Reprisal for NPM work")
+    INTERFERENCE = "interference", _("Outside interference")
+    OTHER = "other", _("Other")
+
+
+class InterferenceStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACTED_ON = "acted_on", _("Acted on")
+    CLOSED = "closed", _("Closed")
+
+
+class InterferenceOutcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    REFERRED = "referred", _("Referred to another authority")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the reporter")
+
+
 class InterferenceReport(models.Model):
-    """An attempt to intimidate a member of staff or hinder their work (APT: privileges
-    and guarantees). Visible to the person, their body's managers and auditors."""
+    """An attempt to intimidate a member of staff, hinder their work or punish them for
+    it (APT: privileges and guarantees; APT: independence and impartiality).
+
+    A safeguard, not a list: it has a status, a handler, dated actions, and may be
+    escalated to the NPM coordinator, who sees its kind and status but the reporter's
+    name only when the reporter agreed. Visible to the person, their body's managers
+    and auditors.
+    """
 
     person = models.ForeignKey(
         Person,
@@ -330,6 +358,12 @@ class InterferenceReport(models.Model):
         related_name="interference_reports",
     )
     date = models.DateField(_("when it happened"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=InterferenceKind.choices,
+        default=InterferenceKind.INTIMIDATION,
+    )
     establishment = models.ForeignKey(
         Establishment,
         verbose_name=_("where"),
@@ -341,6 +375,30 @@ class InterferenceReport(models.Model):
     what = models.TextField(_("what happened"))
     by_whom = models.CharField(_("by whom"), max_length=300, blank=True)
     action = models.TextField(_("action taken"), blank=True)
+    name_may_be_shared = models.BooleanField(
+        _("my name may be given to the NPM coordinator if this is escalated"),
+        default=False,
+        help_text=_("Without this, an escalation tells the coordinator the kind and status only."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InterferenceStatus.choices,
+        default=InterferenceStatus.RECEIVED,
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=InterferenceOutcome.choices, blank=True
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    escalated_at = models.DateTimeField(_("escalated to the coordinator"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     reported_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -356,6 +414,43 @@ class InterferenceReport(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"parent": f"register.person:{self.person_id}"}
+
+
+class InterferenceAction(models.Model):
+    """A dated step in handling an interference report, and the status it left."""
+
+    report = models.ForeignKey(
+        InterferenceReport,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("what was done"))
+    status = models.CharField(_("status after"), max_length=20, choices=InterferenceStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        verbose_name = _("interference action")
+        verbose_name_plural = _("interference actions")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return self.report.get_absolute_url()
+
+    def get_additional_data(self) -> dict:
+        return {"parent": f"compliance.interferencereport:{self.report_id}"}
 
 
 class DeclarationRound(models.Model):

@@ -25,6 +25,10 @@ from armslength.compliance.models import (
     AcknowledgementText,
     DeclarationRound,
     FindingRecord,
+    InterferenceAction,
+    InterferenceOutcome,
+    InterferenceReport,
+    InterferenceStatus,
     ReminderDigest,
     RoundResponse,
 )
@@ -238,6 +242,27 @@ def reminders_due(*, today: dt.date | None = None) -> list[Digest]:
         .exclude(acknowledgements__kind="exit_confidentiality")
         .order_by("left")
     )
+    for report in interference_stale(today=today):
+        # the handler chases; with nobody named yet, every manager of the person's body
+        idle = (today - timezone.localtime(report.last_activity_at).date()).days
+        line = (
+            f"Interference report {report.pk} ({report.get_kind_display().lower()}, "
+            f"{report.get_status_display().lower()}): nothing recorded for {idle} days. "
+            f"{_site()}{report.get_absolute_url()}"
+        )
+        handlers = [report.handler] if report.handler and report.handler.is_active else []
+        for manager in handlers or managers_by_body.get(report.person.body_id, []):
+            add(manager, line)
+        if report.escalated_at:
+            # the coordinator: the body, kind and status, never the content or a name
+            for user in coordinators:
+                add(
+                    user,
+                    f"{report.person.body.abbreviation}: an escalated report of "
+                    f"{report.get_kind_display().lower()} "
+                    f"({report.get_status_display().lower()}) has had no action for "
+                    f"{idle} days.",
+                )
     for person in leaving:
         # asked before the date: from the leaving date the account cannot sign in
         if user := accounts.get(person.pk):
@@ -288,3 +313,148 @@ def _digest_text(digest: Digest, today: dt.date) -> str:
     lines += [f"- {item}" for item in digest.items]
     lines += ["", f"The compliance dashboard: {_site()}{reverse('compliance:dashboard')}"]
     return "\n".join(lines)
+
+
+# --- interference and reprisals --------------------------------------------------------------
+# APT: privileges and guarantees: staff "should equally enjoy guarantees against
+# intimidation and attempts to hinder their work". A report is handled, not just kept.
+
+
+class InterferenceRefused(Exception):
+    """A handling step that cannot be taken; the message says why."""
+
+
+@transaction.atomic
+def interference_action_add(
+    *,
+    report: InterferenceReport,
+    text: str,
+    status: str,
+    on: dt.date | None = None,
+    outcome: str = "",
+    user=None,
+) -> InterferenceAction:
+    """Record a dated step and the status it leaves; closing needs an outcome."""
+    if status not in InterferenceStatus.values:
+        raise InterferenceRefused(f"Unknown status {status!r}.")
+    if not text.strip():
+        raise InterferenceRefused("Say what was done.")
+    if status == InterferenceStatus.CLOSED and outcome not in InterferenceOutcome.values:
+        raise InterferenceRefused("Say how it ended to close the report.")
+    if status != InterferenceStatus.CLOSED and outcome:
+        raise InterferenceRefused("An outcome is given when the report is closed.")
+    action = InterferenceAction.objects.create(
+        report=report,
+        date=on or timezone.localdate(),
+        text=text.strip(),
+        status=status,
+        by=user,
+    )
+    report.status = status
+    report.outcome = outcome if status == InterferenceStatus.CLOSED else ""
+    if report.handler_id is None and user is not None and user.role == Role.MANAGER:
+        report.handler = user  # whoever acts first handles it, until someone is named
+    report.last_activity_at = timezone.now()
+    report.save(update_fields=["status", "outcome", "handler", "last_activity_at"])
+    return action
+
+
+@transaction.atomic
+def interference_handler_set(*, report: InterferenceReport, handler: User, user=None):
+    """Name the manager of the person's body who handles the report."""
+    if handler.role != Role.MANAGER or handler.body_id != report.person.body_id:
+        raise InterferenceRefused("The handler is a manager of the person's body.")
+    report.handler = handler
+    report.last_activity_at = timezone.now()
+    report.save(update_fields=["handler", "last_activity_at"])
+    return report
+
+
+@transaction.atomic
+def interference_escalate(*, report: InterferenceReport, user=None) -> InterferenceReport:
+    """Tell the NPM coordinator: the kind, the status and the dates, and the reporter's
+    name only if the reporter agreed (the content stays with the body)."""
+    if report.escalated_at is not None:
+        raise InterferenceRefused("This report is already escalated.")
+    report.escalated_at = timezone.now()
+    report.save(update_fields=["escalated_at"])
+    interference_action_add(
+        report=report,
+        text="Escalated to the NPM coordinator.",
+        status=report.status,
+        outcome=report.outcome,
+        user=user,
+    )
+    summary = escalation_summary(report)
+    addresses = [
+        u.email for u in User.objects.filter(role=Role.COORDINATOR, is_active=True) if u.email
+    ]
+    if addresses:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Interference escalated by {summary.body}",
+                message=(
+                    f"{summary.body} has escalated a report of {summary.kind.lower()} "
+                    f"(status: {summary.status.lower()}; received {summary.received}). "
+                    f"Reporter: {summary.reporter or 'not shared'}.\n\n"
+                    f"{_site()}{reverse('compliance:interference_escalations')}"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=addresses,
+            )
+        )
+    return report
+
+
+@dataclass(frozen=True)
+class EscalationSummary:
+    """What the NPM coordinator reads of an escalated report: never its content, and the
+    reporter's name only when the reporter agreed to share it."""
+
+    body: str
+    kind: str
+    status: str
+    outcome: str
+    received: dt.date
+    escalated: dt.date
+    actions: int
+    last_activity: dt.date
+    reporter: str | None
+
+
+def escalation_summary(report: InterferenceReport) -> EscalationSummary:
+    return EscalationSummary(
+        body=report.person.body.abbreviation,
+        kind=report.get_kind_display(),
+        status=report.get_status_display(),
+        outcome=report.get_outcome_display() if report.outcome else "",
+        received=timezone.localtime(report.reported_at).date(),
+        escalated=timezone.localtime(report.escalated_at).date(),
+        actions=report.actions.count(),
+        last_activity=timezone.localtime(report.last_activity_at).date(),
+        reporter=report.person.name if report.name_may_be_shared else None,
+    )
+
+
+def escalations() -> list[EscalationSummary]:
+    """Every escalated report, as the coordinator may see it."""
+    reports = (
+        InterferenceReport.objects.filter(escalated_at__isnull=False)
+        .select_related("person", "person__body")
+        .order_by("-escalated_at")
+    )
+    return [escalation_summary(r) for r in reports]
+
+
+def interference_stale(*, today: dt.date | None = None) -> list[InterferenceReport]:
+    """Open reports on which nothing has happened for the policy's number of days."""
+    from armslength.screening.models import current_policy
+
+    today = today or timezone.localdate()
+    days = current_policy()[0].parameters.interference_remind_days
+    cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time()))
+    return list(
+        InterferenceReport.objects.exclude(status=InterferenceStatus.CLOSED)
+        .filter(last_activity_at__lt=cutoff)
+        .select_related("person", "person__body", "handler")
+    )

@@ -53,7 +53,7 @@ class InterferenceReportTable(tables.Table):
 
     class Meta:
         model = InterferenceReport
-        fields = ("date", "person", "establishment", "by_whom")
+        fields = ("date", "person", "kind", "establishment", "status", "handler")
 
 
 class DeclarationRoundTable(tables.Table):

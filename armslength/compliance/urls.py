@@ -18,7 +18,17 @@ urlpatterns = [
         views.RecruitmentFileView.as_view(),
         name="recruitment_file",
     ),
+    path(
+        "interference/escalated/",
+        views.InterferenceEscalationsView.as_view(),
+        name="interference_escalations",
+    ),
     *object_urls("interference", "interferencereport", views.interference_views),
+    path(
+        "interference/<int:pk>/handle/",
+        views.InterferenceHandleView.as_view(),
+        name="interference_handle",
+    ),
     *object_urls("rounds", "declarationround", views.round_views),
     path("rounds/<int:pk>/chase/", views.RoundChaseView.as_view(), name="round_chase"),
     path("acknowledge/<str:kind>/", views.AcknowledgeView.as_view(), name="acknowledge"),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from armslength.accounts.models import Role
+from armslength.accounts.models import Role, User
 from armslength.compliance import filters, forms, tables
 from armslength.compliance.models import (
     Acknowledgement,
@@ -25,18 +25,24 @@ from armslength.compliance.models import (
     DeclarationRound,
     FindingRecord,
     InterferenceReport,
+    InterferenceStatus,
     RecruitmentRecord,
     RoundResponse,
     Supervision,
 )
 from armslength.compliance.services import (
+    InterferenceRefused,
     acknowledgement_give,
     acknowledgement_text,
     declaration_round_chase,
     declaration_round_open,
     declaration_round_respond,
+    escalations,
     finding_owner,
     findings_sync,
+    interference_action_add,
+    interference_escalate,
+    interference_handler_set,
 )
 from armslength.core import access
 from armslength.core.exports import export_response, requested_format
@@ -80,7 +86,33 @@ class InterferenceEdit(ObjectEditView):
         if request.user.role == Role.STAFF:
             form.fields["person"].queryset = Person.objects.filter(pk=request.user.person_id)
             form.initial.setdefault("person", request.user.person_id)
+        elif obj.pk is None or obj.person_id != request.user.person_id:
+            # only the reporter agrees to their name going to the coordinator
+            del form.fields["name_may_be_shared"]
         return form
+
+
+def _interference_context(request, report) -> dict:
+    handles = access.may(request.user, "handle", report)
+    context = {
+        "actions": report.actions.select_related("by"),
+        "handles": handles,
+        "is_reporter": request.user.person_id == report.person_id,
+    }
+    if handles:
+        context["action_form"] = forms.InterferenceActionForm(
+            initial={"date": timezone.localdate(), "status": report.status}
+        )
+        handler_form = forms.InterferenceHandlerForm(initial={"handler": report.handler_id})
+        handler_form.fields["handler"].queryset = _handlers(report)
+        context["handler_form"] = handler_form
+    return context
+
+
+def _handlers(report):
+    return User.objects.filter(
+        role=Role.MANAGER, body=report.person.body_id, is_active=True
+    ).order_by("username")
 
 
 class RoundEdit(ObjectEditView):
@@ -157,7 +189,75 @@ interference_views = record_views(
     select_related=("person",),
     initial_from_query=("person",),
     edit_base=InterferenceEdit,
+    detail_template="compliance/interferencereport_detail.html",
+    detail_context=_interference_context,
 )
+
+
+class InterferenceHandleView(View):
+    """The body's managers handle a report: a dated action, a handler, an escalation."""
+
+    def post(self, request, pk):
+        report = access.get_readable(request.user, InterferenceReport, pk)
+        if not access.may(request.user, "handle", report):
+            raise PermissionDenied(_("The managers of the person's body handle this report."))
+        step = request.POST.get("step")
+        try:
+            if step == "action":
+                form = forms.InterferenceActionForm(request.POST)
+                if not form.is_valid():
+                    for field, errors in form.errors.items():
+                        label = form.fields[field].label if field in form.fields else ""
+                        messages.error(request, f"{label}: {' '.join(errors)}")
+                    return HttpResponseRedirect(report.get_absolute_url())
+                interference_action_add(
+                    report=report,
+                    text=form.cleaned_data["text"],
+                    status=form.cleaned_data["status"],
+                    on=form.cleaned_data["date"],
+                    outcome=form.cleaned_data["outcome"],
+                    user=request.user,
+                )
+                messages.success(request, _("Action recorded."))
+            elif step == "handler":
+                form = forms.InterferenceHandlerForm(request.POST)
+                form.fields["handler"].queryset = _handlers(report)
+                if not form.is_valid():
+                    messages.error(request, _("Choose a manager of the person's body."))
+                    return HttpResponseRedirect(report.get_absolute_url())
+                interference_handler_set(
+                    report=report, handler=form.cleaned_data["handler"], user=request.user
+                )
+                messages.success(request, _("Handler saved."))
+            elif step == "escalate":
+                interference_escalate(report=report, user=request.user)
+                messages.success(request, _("Escalated to the NPM coordinator."))
+            else:
+                messages.error(request, _("Choose what to do."))
+        except InterferenceRefused as exc:
+            messages.error(request, str(exc))
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+class InterferenceEscalationsView(View):
+    """For the NPM coordinator (and auditors): escalated reports as counts and status,
+    the reporter's name only where the reporter agreed."""
+
+    def get(self, request):
+        if request.user.role not in (Role.COORDINATOR, Role.AUDITOR):
+            raise PermissionDenied(_("Escalations are for the NPM coordinator."))
+        rows = escalations()
+        counts = Counter((r.body, r.status) for r in rows)
+        statuses = [label for _code, label in InterferenceStatus.choices]
+        bodies = sorted({r.body for r in rows})
+        table = [(b, [counts.get((b, st), 0) for st in statuses]) for b in bodies]
+        return render(
+            request,
+            "compliance/interference_escalations.html",
+            {"rows": rows, "statuses": statuses, "table": table},
+        )
+
+
 round_views = record_views(
     DeclarationRound,
     namespace="compliance",

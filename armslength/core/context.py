@@ -32,6 +32,7 @@ def navigation(request) -> dict:
         items.append((_("Compliance"), reverse("compliance:dashboard")))
         items.append((_("Visits"), reverse("visits:visit_list")))
         items.append((_("Calendar"), reverse("visits:calendar")))
+        items.append((_("Interference"), reverse("compliance:interferencereport_list")))
     if role == Role.STAFF and user.person_id:
         items.append((_("My profile"), reverse("accounts:my_profile")))
         items.append((_("My declarations"), reverse("declarations:affiliation_list")))
@@ -48,6 +49,7 @@ def navigation(request) -> dict:
         items.append((_("Import"), reverse("spreadsheets:start")))
     if role == Role.COORDINATOR:
         items.append((_("Compliance"), reverse("compliance:dashboard")))
+        items.append((_("Escalations"), reverse("compliance:interference_escalations")))
     items.append((_("Policy"), reverse("screening:policy")))
     if role in (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER):
         items.append((_("Annual report"), reverse("reports:report")))

@@ -7,6 +7,7 @@ from armslength.compliance.models import (
     Assessment,
     DeclarationRound,
     FindingRecord,
+    InterferenceAction,
     InterferenceReport,
     RecruitmentRecord,
     RoundResponse,
@@ -92,8 +93,25 @@ register(Override, Policy(body="person__body", restrict=restrict_through_visit))
 # coordinator adopts new versions.
 register(PolicyVersion, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C})))
 register(RecruitmentRecord, Policy(body="person__body", person="person"))
-# Staff record attempts to intimidate or hinder them; managers and auditors read.
-register(InterferenceReport, Policy(body="person__body", person="person", person_writes=True))
+# Staff record attempts to intimidate or hinder them; managers and auditors read. Only
+# the managers of the person's body handle a report (status, handler, actions, escalation);
+# the coordinator sees escalated ones as kind and status (compliance/services.py).
+
+
+def _handles_interference(user, report) -> bool:
+    return user.role == M and user.body_id == report.person.body_id
+
+
+register(
+    InterferenceReport,
+    Policy(
+        body="person__body",
+        person="person",
+        person_writes=True,
+        actions=(("handle", _handles_interference),),
+    ),
+)
+register(InterferenceAction, Policy(body="report__person__body", person="report__person"))
 register(DeclarationRound, Policy(body="body"))
 register(RoundResponse, Policy(body="person__body", person="person"))
 register(AcknowledgementText, Policy(body="body"))

@@ -71,6 +71,7 @@ PARAMETER_DEFAULTS: dict[str, Any] = {
     "assessment_review_months": 12,
     "min_secondment_months": 12,
     "term_notice_days": 90,
+    "interference_remind_days": 14,
     "gender_balance_min_share": 0.3,
     "policy_start": dt.date(2014, 6, 1),
 }
@@ -117,6 +118,8 @@ class Parameters:
     min_secondment_months: int
     term_notice_days: int
     gender_balance_min_share: float
+    #: an open interference report with no action for this many days is chased
+    interference_remind_days: int
     policy_start: dt.date
 
 
@@ -282,6 +285,7 @@ def _parameters(raw: dict, path: str) -> Parameters:
         min_secondment_months=whole("min_secondment_months", 0),
         term_notice_days=whole("term_notice_days", 0),
         gender_balance_min_share=float(share),
+        interference_remind_days=whole("interference_remind_days", 1),
         policy_start=start,
     )
 

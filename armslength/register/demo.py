@@ -19,11 +19,17 @@ from django.db import transaction
 
 from armslength.accounts.models import Role, User
 from armslength.accounts.twofactor import enrol, required
-from armslength.compliance.models import Acknowledgement, Assessment, Supervision
+from armslength.compliance.models import (
+    Acknowledgement,
+    Assessment,
+    InterferenceAction,
+    InterferenceReport,
+    Supervision,
+)
 from armslength.declarations.models import Affiliation, ReviewStatus
 from armslength.engine.policy import shipped_policy_text
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
-from armslength.visits.models import Unavailability, Visit, VisitStatus, VisitType
+from armslength.visits.models import PlaceRequest, Unavailability, Visit, VisitStatus, VisitType
 
 DEMO_PASSWORD = "armslength-demo"
 
@@ -367,6 +373,8 @@ def load_demo(*, seed: int = 1, today: dt.date, npm: DemoNpm = UK) -> list[DemoL
     history = random.Random(seed + 1000)
     _load_former_secondees(npm, history, bodies, organisations, today)
     _load_minority_statuses(history, people)
+    _load_interference(npm, history, bodies, people, today)
+    _load_joint_visit(npm, bodies, establishments, today)
     _load_snapshots(today)
     return logins
 
@@ -719,6 +727,73 @@ def _load_visits(npm, rng, bodies, establishments, today) -> None:
                 min_women=rng.choice([0, 0, 1]),
                 needs_lead=rng.random() < 0.7,
             )
+
+
+INTERFERENCE_KINDS = ["intimidation"] * 5 + ["hindrance"] * 3 + ["reprisal"] * 2 + ["other"]
+INTERFERENCE_STEPS = [
+    ("acknowledged", "Report acknowledged to the staff member; notes of the visit secured."),
+    ("acted_on", "Raised in writing with the establishment's governor."),
+    ("closed", "Governor's reply received; matter discussed with the staff member."),
+]
+
+
+def _load_interference(npm, rng, bodies, people, today) -> None:
+    """Interference reports this year at the bodies with demo managers, at every stage of
+    handling; a few escalated to the coordinator, one reporter agreeing to be named."""
+    start = dt.date(today.year, 1, 1)
+    managed = {bodies[key].pk for key in npm.managed}
+    staff = [p for p in people if p.body_id in managed and p.is_current(today)]
+    if not staff:
+        return
+    for n in range(24):
+        day = start + dt.timedelta(days=rng.randint(0, (today - start).days))
+        steps = INTERFERENCE_STEPS[: rng.choice([0, 1, 1, 2, 3, 3])]
+        closed = bool(steps) and steps[-1][0] == "closed"
+        activity = dt.datetime.combine(
+            min(today, day + dt.timedelta(days=2 * len(steps))), dt.time(10), tzinfo=dt.UTC
+        )
+        report = InterferenceReport.objects.create(
+            person=rng.choice(staff),
+            date=day,
+            kind=rng.choice(INTERFERENCE_KINDS),
+            what="Told by an officer that the inspection would 'go badly' for them.",
+            by_whom="An officer on the wing",
+            status=steps[-1][0] if steps else "received",
+            outcome=rng.choice(["resolved", "resolved", "referred", "not_substantiated"])
+            if closed
+            else "",
+            name_may_be_shared=n == 3,
+            escalated_at=activity if n % 6 == 3 else None,
+            last_activity_at=activity,
+        )
+        for i, (status, text) in enumerate(steps):
+            InterferenceAction.objects.create(
+                report=report, date=day + dt.timedelta(days=2 * (i + 1)), text=text, status=status
+            )
+
+
+def _load_joint_visit(npm, bodies, establishments, today) -> None:
+    """A joint visit led by the home body with another managed body, a place asked of
+    the partner with a doctor (an NPM of one body has no joint visits)."""
+    partners = [key for key in npm.managed if key != npm.home]
+    if not partners:
+        return
+    lead, partner = bodies[npm.home], bodies[partners[0]]
+    lead_places = [e for e in establishments if lead in e.visiting_bodies.all()]
+    both = [e for e in lead_places if partner in e.visiting_bodies.all()]
+    place = (both or lead_places)[0]
+    visit = Visit.objects.create(
+        body=lead,
+        establishment=place,
+        start=today + dt.timedelta(days=45),
+        end=today + dt.timedelta(days=47),
+        type=VisitType.ANNOUNCED,
+        team_size=3,
+        requires={"medical": 1},
+        min_women=1,
+    )
+    visit.partner_bodies.set([partner])
+    PlaceRequest.objects.create(visit=visit, body=partner, places=1, expertise="a doctor")
 
 
 def _load_round(npm, body, today) -> None:

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from armslength.compliance.models import Acknowledgement, Assessment, FindingRecord, Supervision
+from armslength.compliance.models import (
+    Acknowledgement,
+    Assessment,
+    FindingRecord,
+    InterferenceReport,
+    Supervision,
+)
 from armslength.engine import team
 from armslength.engine.dates import add_months
 from armslength.register.models import Body, Person, Secondment, TrainingRecord
@@ -73,6 +79,7 @@ def collect(year: int, *, today: dt.date, body_ids: list[int] | None = None) -> 
     _add_compliance(figures, people, secondments, period, parameters, body_ids)
     _add_visits(figures, period, secondments)
     _add_findings(figures, period, body_ids)
+    _add_interference(figures, period, body_ids)
     _add_diversity(figures, people, secondments, period, body_ids)
     return figures
 
@@ -94,6 +101,7 @@ def empty(period: Period) -> dict:
             "overrides": 0,
         },
         "findings": {"opened": 0, "closed": 0, "open_at_end": 0, "open_by_rule": {}},
+        "interference": {"count": 0, "by_kind": {}, "by_outcome": {}},
         "expertise": {"base": 0, "tags": {}, "skills": {}},
         "gender": {},
         "minority": {},
@@ -374,6 +382,24 @@ def _add_findings(figures, period: Period, body_ids) -> None:
         if not closed:
             counts["open_at_end"] += 1
             counts["open_by_rule"][row["rule"]] = counts["open_by_rule"].get(row["rule"], 0) + 1
+
+
+def _add_interference(figures, period: Period, body_ids) -> None:
+    """APT: privileges and guarantees: reports of interference or reprisals made in the
+    year (by the day it happened), by kind and by outcome ("open" until closed), as the
+    report stands at the year end (or today)."""
+    end = period.moment(period.as_of, end_of_day=True)
+    qs = _scoped(InterferenceReport.objects, body_ids).filter(
+        date__gte=period.start, date__lte=period.as_of, reported_at__lte=end
+    )
+    for row in qs.values("person__body_id", "kind", "status", "outcome"):
+        counts = figures.get(row["person__body_id"], {}).get("interference")
+        if counts is None:
+            continue
+        outcome = row["outcome"] if row["status"] == "closed" and row["outcome"] else "open"
+        counts["count"] += 1
+        counts["by_kind"][row["kind"]] = counts["by_kind"].get(row["kind"], 0) + 1
+        counts["by_outcome"][outcome] = counts["by_outcome"].get(outcome, 0) + 1
 
 
 # --- expertise and diversity ----------------------------------------------------

@@ -164,6 +164,7 @@ def build_report(year: int, *, body: Body | None = None, today: dt.date | None =
         _safeguards(ctx),
         _visits(ctx),
         _findings(ctx),
+        _interference(ctx),
         _expertise(ctx),
         _diversity(ctx),
     ]
@@ -228,6 +229,7 @@ SECTION_TITLES = {
     "safeguards": "Assessments, supervision and acknowledgements",
     "visits": "Visits, and secondees kept away from their own establishments",
     "findings": "Findings opened and closed",
+    "interference": "Interference and reprisals reported",
     "expertise": "Expertise and skills",
     "diversity": "Gender balance and minority representation",
 }
@@ -526,6 +528,42 @@ def _findings(ctx: _Context) -> Section:
             [[k, v] for k, v in sorted(findings.get("open_by_rule", {}).items())],
         )
     )
+    return section
+
+
+def _interference(ctx: _Context) -> Section:
+    from armslength.compliance.models import InterferenceKind, InterferenceOutcome
+
+    counts = ctx.get("interference", default={})
+    section = Section(
+        "interference",
+        SECTION_TITLES["interference"],
+        ("APT: privileges and guarantees", "APT: independence and impartiality"),
+        "Staff conducting visits should enjoy guarantees against intimidation and attempts to "
+        "hinder their work, and members and staff should be protected against reprisals for "
+        "their NPM work. The figures count reports of interference or reprisals about events "
+        "in the year, by kind and by how they ended (open until closed). A report names "
+        "its reporter, so small numbers are suppressed as for gender: " + RULE,
+    )
+    for key, title, table, labels in (
+        ("by_kind", "Reports by kind", counts.get("by_kind"), dict(InterferenceKind.choices)),
+        (
+            "by_outcome",
+            "Reports by outcome",
+            counts.get("by_outcome"),
+            {"open": "Still open", **dict(InterferenceOutcome.choices)},
+        ),
+    ):
+        if table is None:
+            section.tables.append(
+                Table(key, title, ["", "Reports"], [["Not recorded for this year", None]])
+            )
+            continue
+        full = {code: table.get(code, 0) for code in labels}
+        shown = suppress(full)
+        rows = [[str(labels[c]), n] for c, n in shown.items()]
+        rows.append(["Total", sum(full.values())])
+        section.tables.append(Table(key, title, ["", "Reports"], rows))
     return section
 
 
