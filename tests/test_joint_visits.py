@@ -95,6 +95,8 @@ def test_each_body_adds_its_own_people_and_sees_the_others_by_name_and_role(
     cast, client_for, today
 ):
     visit = joint(cast, today)
+    cast.alice.can_lead = True
+    cast.alice.save()
     hmip = client_for(cast.hmip_manager)
     assert "Alice Adams added" in add(hmip, visit, cast.alice, "lead").content.decode()
     # HMIP cannot put CQC's Carol on the team: she is not among its choices

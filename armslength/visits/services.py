@@ -334,16 +334,16 @@ def team_member(person: Person, role: str) -> team.Member:
     )
 
 
-@dataclass(frozen=True)
-class TeamWarning:
-    """Something still wrong with a team. `body_id` is set when it is about one person:
-    then only that person's own body reads it (a joint visit's other bodies do not)."""
+class TeamWarning(str):
+    """Something still wrong with a team, as a sentence. `body_id` is set when it is about
+    one person: then only that person's own body reads it (a joint visit's others do not)."""
 
-    text: str
-    body_id: int | None = None
+    body_id: int | None
 
-    def __str__(self) -> str:
-        return self.text
+    def __new__(cls, text: str, body_id: int | None = None):
+        warning = super().__new__(cls, text)
+        warning.body_id = body_id
+        return warning
 
 
 @dataclass(frozen=True)
