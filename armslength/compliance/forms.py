@@ -5,6 +5,7 @@ from armslength.compliance.models import (
     Acknowledgement,
     Assessment,
     DeclarationRound,
+    InterferenceKind,
     InterferenceOutcome,
     InterferenceReport,
     InterferenceStatus,
@@ -95,6 +96,14 @@ class InterferenceReportForm(forms.ModelForm):
             "name_may_be_shared",
         ]
         widgets = {"date": DateInput(), "what": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # unsure what to call it, a reporter still reports: intimidation unless they say
+        self.fields["kind"].required = False
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or InterferenceKind.INTIMIDATION
 
 
 class InterferenceActionForm(forms.Form):
