@@ -79,6 +79,10 @@ class Context:
             self.controllers[est.id] = frozenset(chain)
             for org_id in chain:
                 self.controlled[org_id].add(est.id)
+        #: organisation id -> establishments it works at (`works_at`: an NGO that visits)
+        self.works_at: dict[str, frozenset[str]] = {
+            org.id: frozenset(org.works_at) for org in data.organisations.values() if org.works_at
+        }
         self.without_operator = frozenset(
             e.id for e in data.establishments.values() if e.operator is None
         )

@@ -7,6 +7,7 @@ complete before anything is used, so a bad dataset never half-lands.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -86,6 +87,12 @@ class _Entry:
         if required and not value.strip():
             raise DatasetError(self.at(key), "must not be empty")
         return value
+
+    def optional_flag(self, key: str) -> bool | None:
+        """A yes/no question that may not have been answered: absent means not recorded."""
+        if self.raw.get(key) is None:
+            return None
+        return self.flag(key)
 
     def optional_text(self, key: str) -> str | None:
         value = self.raw.get(key)
@@ -226,6 +233,11 @@ def load_dataset(document: Any, *, today: dt.date | None = None) -> Dataset:
             e.ref("operator", data.organisations, "organisation", required=False),
             e.optional_text("region"),
         )
+    for e in raw_orgs:  # `works_at` names establishments, which are read after organisations
+        works_at = _works_at(e, data)
+        if works_at:
+            org = data.organisations[e.raw["id"]]
+            data.organisations[org.id] = dataclasses.replace(org, works_at=works_at)
 
     for i, raw in enumerate(_section(document, "people")):
         e = _Entry(raw, f"people[{i}]")
@@ -287,6 +299,18 @@ def load_dataset(document: Any, *, today: dt.date | None = None) -> Dataset:
     return data
 
 
+def _works_at(e: _Entry, data: Dataset) -> tuple[str, ...]:
+    value = e.raw.get("works_at")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DatasetError(e.at("works_at"), "must be a list of establishment ids")
+    for j, est in enumerate(value):
+        if not isinstance(est, str) or est not in data.establishments:
+            raise DatasetError(f"{e.at('works_at')}[{j}]", f"unknown establishment {est!r}")
+    return tuple(dict.fromkeys(value))
+
+
 def _person(e: _Entry, ident: str, data: Dataset) -> Person:
     term = e.raw.get("term")
     term_fact = None
@@ -320,7 +344,11 @@ def _secondment(e: _Entry, data: Dataset, index: int) -> Secondment:
     if e.raw.get("recruitment") is not None:
         r = _Entry(e.raw["recruitment"], e.at("recruitment"))
         recruitment = Recruitment(
-            r.flag("open_process"), r.flag("published_criteria"), r.text("justification")
+            r.flag("open_process"),
+            r.flag("published_criteria"),
+            r.text("justification"),
+            r.optional_flag("inclusive"),
+            r.optional_flag("merit_based"),
         )
     return Secondment(
         person=e.ref("person", data.people, "person"),

@@ -45,6 +45,8 @@ class Organisation:
     name: str = ""
     parent: str | None = None
     sector: str | None = None
+    #: establishments where the organisation works (an NGO that visits, a contractor)
+    works_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class Person:
     left: dt.date | None = None
     term: Term | None = None
 
+    def has_left(self, day: dt.date) -> bool:
+        """On and after `left` they have left."""
+        return self.left is not None and self.left <= day
+
     def is_current(self, day: dt.date) -> bool:
         """Current from `joined` (if given) until `left`; on and after `left` they have left."""
         return (self.joined is None or self.joined <= day) and (
@@ -87,9 +93,17 @@ class Person:
 
 @dataclass(frozen=True)
 class Recruitment:
+    """How a secondee was recruited (UK-11, APT: seconded officials).
+
+    `inclusive` and `merit_based` are `None` when not recorded: absent values
+    are not judged.
+    """
+
     open_process: bool = False
     published_criteria: bool = False
     justification: str = ""
+    inclusive: bool | None = None
+    merit_based: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,9 @@ def secondee_recruitment(ctx):
                 missing.append("published criteria")
             if r is None or not r.justification.strip():
                 missing.append("the justification that the expertise is not available elsewhere")
+            if r is not None and r.inclusive is False:
+                # UK-11: "an open and inclusive recruitment process"; absent is not judged
+                missing.append("an inclusive process (recorded as not inclusive)")
             if missing:
                 yield (
                     facts.person.id,
@@ -78,6 +81,20 @@ def secondee_recruitment(ctx):
                         f"{', '.join(missing)}"
                     ),
                     {"due": s.start.isoformat()},
+                )
+
+
+def secondee_selection(ctx):
+    """APT: seconded officials are selected on merit; only a recorded `false` is judged."""
+    window = Window.day(_today(ctx))
+    for facts in _npm_secondees(ctx):
+        for s in facts.current_secondments(window):
+            if s.recruitment is not None and s.recruitment.merit_based is False:
+                yield (
+                    facts.person.id,
+                    facts.person.body,
+                    f"Secondment {s.period()} was not filled by a merit-based selection",
+                    {},
                 )
 
 
@@ -144,6 +161,27 @@ def secondee_awareness(ctx):
                 facts.person.body,
                 ("Has not acknowledged the duty to act with real and perceived independence"),
                 {"due": min(starts).isoformat()} if starts else {},
+            )
+
+
+def secondment_unrecorded(ctx):
+    """UK-14 fails closed for them (`incomplete-facts`); this says what to record.
+
+    Concerns every person recorded as a secondee who has not left, NPM work or
+    not, since their verdicts are blocked everywhere until it is recorded.
+    """
+    day = _today(ctx)
+    for facts in ctx.facts.values():
+        p = facts.person
+        if p.category == "secondee" and not facts.secondments and not p.has_left(day):
+            yield (
+                p.id,
+                p.body,
+                (
+                    f"{p.name or p.id} is recorded as a secondee but has no secondment record: "
+                    "their verdicts are block everywhere until it is recorded"
+                ),
+                {},
             )
 
 
@@ -364,9 +402,11 @@ def gender_balance(ctx):
 FINDINGS: dict[str, FindingFn] = {
     "npm-role-unset": npm_role_unset,
     "secondee-recruitment": secondee_recruitment,
+    "secondee-selection": secondee_selection,
     "secondee-assessment": secondee_assessment,
     "secondee-supervision": secondee_supervision,
     "secondee-awareness": secondee_awareness,
+    "secondment-unrecorded": secondment_unrecorded,
     "secondee-leadership": secondee_leadership,
     "secondee-reporting": secondee_reporting,
     "secondee-part-time": secondee_part_time,

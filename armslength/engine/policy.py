@@ -42,9 +42,11 @@ RULE_IDS = (
 FINDING_IDS = (
     "npm-role-unset",
     "secondee-recruitment",
+    "secondee-selection",
     "secondee-assessment",
     "secondee-supervision",
     "secondee-awareness",
+    "secondment-unrecorded",
     "secondee-leadership",
     "secondee-reporting",
     "secondee-part-time",
@@ -64,6 +66,10 @@ PROTECTED_RULES = frozenset(
     {"secondment-origin", "secondment-return", "close-affiliation", "incomplete-facts"}
 )
 SEVERITIES = ("error", "warning")
+#: Findings added to the contract after policy files were first adopted (issues 12
+#: and 17). A policy file written before them does not name them; it takes their
+#: shipped configuration rather than being refused, so adopted versions still load.
+LATER_FINDINGS = ("secondee-selection", "secondment-unrecorded")
 
 PARAMETER_DEFAULTS: dict[str, Any] = {
     "cooling_off_years": None,
@@ -189,6 +195,11 @@ def shipped_policy(pack: str = PACKS[0]) -> Policy:
 def default_policy_text() -> str:
     """The UK NPM pack's text (what `armslength screen` uses unless told otherwise)."""
     return shipped_policy_text(PACKS[0])
+
+
+@cache
+def _shipped_document() -> dict:
+    return yaml.safe_load(default_policy_text())
 
 
 def default_policy() -> Policy:
@@ -342,6 +353,8 @@ def _findings(raw: dict, path: str) -> dict[str, FindingSpec]:
     findings = {}
     for finding_id in FINDING_IDS:
         item = raw.get(finding_id)
+        if item is None and finding_id in LATER_FINDINGS:
+            item = _shipped_document()["findings"][finding_id]
         where = f"{path}.{finding_id}"
         if not isinstance(item, dict):
             raise PolicyError(where, "missing: every finding must be configured")

@@ -19,8 +19,9 @@ from armslength.engine.verdicts import Reason, Result, Verdict
 POSITION_KINDS = ("employment", "position")
 PERSONAL_TIES = ("family", "friendship")
 
-# A finding of one rule: (text, verdict override or None for the rule's verdict)
-Hit = tuple[str, Verdict | None]
+# A reason of one rule: (text, verdict override or None for the rule's verdict,
+# the values the text was made from)
+Hit = tuple[str, Verdict | None, dict]
 RuleFn = Callable[[Context, PersonFacts, str, Window, RuleSpec], Iterator[Hit]]
 
 
@@ -41,18 +42,56 @@ def _started(start, window: Window) -> bool:
     return start is None or start <= window.last
 
 
+def _hit(template: str, override: Verdict | None = None, **params) -> Hit:
+    """A reason whose text is `template` filled from `params`, which travel with it.
+
+    Writing every sentence this way keeps the English text and its values in
+    step: a translation can re-word the template with the same values.
+    """
+    return template.format(**params), override, params
+
+
+def _place(ctx: Context, est: str) -> dict:
+    return {"establishment": est, "establishment_name": ctx.est_name(est)}
+
+
+def _secondment_params(s: Secondment) -> dict:
+    return {
+        "start": s.start.isoformat() if s.start else None,
+        "end": s.end.isoformat() if s.end else None,
+        "period": s.period(),
+    }
+
+
+def _affiliation_params(a: Affiliation) -> dict:
+    return {
+        "kind": a.kind,
+        "kind_label": a.kind.replace("_", " "),
+        "role": _role(a),
+        "start": a.start.isoformat() if a.start else None,
+        "end": a.end.isoformat() if a.end else None,
+        "since": _since(a),
+        "until": _d(a.end),
+    }
+
+
 def secondment_origin(ctx, facts, est, window, spec):
     for s in facts.current_secondments(window):
         if s.origin_establishment == est:
-            yield f"Seconded from {ctx.est_name(est)} ({s.period()})", None
+            yield _hit(
+                "Seconded from {establishment_name} ({period})",
+                **_place(ctx, est),
+                **_secondment_params(s),
+            )
 
 
 def secondment_return(ctx, facts, est, window, spec):
     for s in facts.current_secondments(window):
         if s.return_establishment == est:
-            yield (
-                (f"Likely to return to {ctx.est_name(est)} after the secondment ({s.period()})"),
-                None,
+            yield _hit(
+                "Likely to return to {establishment_name} after the secondment ({period})",
+                **_place(ctx, est),
+                **_secondment_params(s),
             )
 
 
@@ -61,20 +100,17 @@ def close_affiliation(ctx, facts, est, window, spec):
         return
     for a in facts.at(est):
         if overlaps(a.start, a.end, window):
-            yield (
-                (
-                    f"A seconded officer with a current {a.kind.replace('_', ' ')} affiliation "
-                    f"with {ctx.est_name(est)} ({_since(a)})"
-                ),
-                None,
+            yield _hit(
+                "A seconded officer with a current {kind_label} affiliation "
+                "with {establishment_name} ({since})",
+                **_place(ctx, est),
+                **_affiliation_params(a),
             )
         elif a.kind in POSITION_KINDS and ended_before(a.end, window):
-            yield (
-                (
-                    f"A seconded officer who worked at {ctx.est_name(est)} as {_role(a)} "
-                    f"until {_d(a.end)}"
-                ),
-                None,
+            yield _hit(
+                "A seconded officer who worked at {establishment_name} as {role} until {until}",
+                **_place(ctx, est),
+                **_affiliation_params(a),
             )
 
 
@@ -82,26 +118,46 @@ def secondment_operator(ctx, facts, est, window, spec):
     for s in facts.current_secondments(window):
         if not ctx.controls(s.origin, est):
             continue
-        link = _control_text(ctx, s.origin, est)
+        link = _control_params(ctx, s.origin, est)
         clearing = _clearing_assessment(ctx, facts, s, window)
         if clearing is None:
-            yield f"Origin {link}; no assessment in force clears it", None
+            yield _hit(
+                "Origin " + link.pop("template") + "; no assessment in force clears it",
+                **link,
+                **_secondment_params(s),
+            )
         else:
             verdict = spec.cleared_verdict or Verdict.DECLARED
-            yield (
-                (
-                    f"Origin {link}; cleared by the conflict assessment of "
-                    f"{clearing.date.isoformat()} (review {ctx.review_due(clearing)})"
-                ),
+            yield _hit(
+                "Origin "
+                + link.pop("template")
+                + "; cleared by the conflict assessment of {assessment_date} "
+                "(review {review_due})",
                 verdict,
+                **link,
+                **_secondment_params(s),
+                assessment_date=clearing.date.isoformat(),
+                review_due=ctx.review_due(clearing).isoformat(),
             )
 
 
-def _control_text(ctx: Context, org: str, est: str) -> str:
+def _control_params(ctx: Context, org: str, est: str) -> dict:
+    """How an organisation controls an establishment, as a template and its values."""
     operator = ctx.data.establishments[est].operator
+    params = {
+        **_place(ctx, est),
+        "organisation": org,
+        "organisation_name": ctx.org_name(org),
+        "operator": operator,
+        "operator_name": ctx.org_name(operator),
+    }
     if operator == org:
-        return f"{ctx.org_name(org)} operates {ctx.est_name(est)}"
-    return f"{ctx.org_name(org)} controls {ctx.est_name(est)} through {ctx.org_name(operator)}"
+        params["template"] = "{organisation_name} operates {establishment_name}"
+    else:
+        params["template"] = (
+            "{organisation_name} controls {establishment_name} through {operator_name}"
+        )
+    return params
 
 
 def _clearing_assessment(ctx: Context, facts: PersonFacts, s: Secondment, window: Window):
@@ -119,12 +175,21 @@ def former_employment(ctx, facts, est, window, spec):
         if a.kind in POSITION_KINDS and ended_before(a.end, window):
             if cooling is not None and add_years(a.end, cooling) <= window.first:
                 continue
-            yield f"Worked at {ctx.est_name(est)} as {_role(a)} until {_d(a.end)}", None
+            yield _hit(
+                "Worked at {establishment_name} as {role} until {until}",
+                **_place(ctx, est),
+                **_affiliation_params(a),
+            )
     for s in facts.secondments:
         if s.origin_establishment == est and ended_before(s.end, window):
             if cooling is not None and add_years(s.end, cooling) <= window.first:
                 continue
-            yield (f"Was seconded from {ctx.est_name(est)} until {_d(s.end)} ({s.period()})"), None
+            yield _hit(
+                "Was seconded from {establishment_name} until {until} ({period})",
+                **_place(ctx, est),
+                **_secondment_params(s),
+                until=_d(s.end),
+            )
 
 
 def current_position(ctx, facts, est, window, spec):
@@ -133,9 +198,21 @@ def current_position(ctx, facts, est, window, spec):
             continue
         held = "On leave from" if a.on_leave else "Holds"
         if a.establishment == est:
-            yield f"{held} {_role(a)} at {ctx.est_name(est)} ({_since(a)})", None
+            yield _hit(
+                "{held} {role} at {establishment_name} ({since})",
+                held=held,
+                **_place(ctx, est),
+                **_affiliation_params(a),
+            )
         elif ctx.controls(a.organisation, est):
-            yield f"{held} {_role(a)}, {ctx.org_name(a.organisation)} ({_since(a)})", None
+            yield _hit(
+                "{held} {role}, {organisation_name} ({since})",
+                held=held,
+                **_place(ctx, est),
+                **_affiliation_params(a),
+                organisation=a.organisation,
+                organisation_name=ctx.org_name(a.organisation),
+            )
 
 
 def personal_tie_authority(ctx, facts, est, window, spec):
@@ -147,7 +224,13 @@ def personal_tie_authority(ctx, facts, est, window, spec):
             and (a.establishment == est or ctx.controls(a.organisation, est))
         ):
             target = ctx.est_name(est) if a.establishment == est else ctx.org_name(a.organisation)
-            yield f"A declared {a.kind} tie with the authorities of {target}", None
+            yield _hit(
+                "A declared {kind} tie with the authorities of {target}",
+                **_place(ctx, est),
+                kind=a.kind,
+                target=target,
+                organisation=a.organisation,
+            )
 
 
 def personal_tie(ctx, facts, est, window, spec):
@@ -159,21 +242,42 @@ def personal_tie(ctx, facts, est, window, spec):
             and overlaps(a.start, a.end, window)
         ):
             who = a.detail or f"the {a.with_role} named in the declaration"
-            yield f"Refrain from interviewing {who}", None
+            yield _hit("Refrain from interviewing {who}", **_place(ctx, est), who=who)
 
 
 def client(ctx, facts, est, window, spec):
     for a in facts.at(est):
         if a.kind == "client" and _started(a.start, window):
             who = a.detail or "the client named in the declaration"
-            yield f"Must not interview or follow the case of {who}", None
+            yield _hit(
+                "Must not interview or follow the case of {who}", **_place(ctx, est), who=who
+            )
 
 
 def ngo_role(ctx, facts, est, window, spec):
+    """An NGO role at the establishment, or with an NGO that works there (`works_at`).
+
+    The APT's concern is information reaching the NGO, so a role declared
+    against the NGO itself restricts the visits to every place it works.
+    """
     for a in facts.at(est):
         if a.kind == "ngo_role" and _started(a.start, window):
             ngo = a.role or "the NGO named in the declaration"
-            yield f"Share no information about detainees with {ngo}", None
+            yield _hit(
+                "Share no information about detainees with {ngo}", **_place(ctx, est), ngo=ngo
+            )
+    for a in facts.with_organisations:
+        if (
+            a.kind == "ngo_role"
+            and _started(a.start, window)
+            and est in ctx.works_at.get(a.organisation, ())
+        ):
+            yield _hit(
+                "Share no information about detainees with {ngo}",
+                **_place(ctx, est),
+                ngo=ctx.org_name(a.organisation),
+                organisation=a.organisation,
+            )
 
 
 def former_operator_employment(ctx, facts, est, window, spec):
@@ -183,12 +287,13 @@ def former_operator_employment(ctx, facts, est, window, spec):
             and ended_before(a.end, window)
             and ctx.controls(a.organisation, est)
         ):
-            yield (
-                (
-                    f"Worked for {ctx.org_name(a.organisation)} as {_role(a)} until "
-                    f"{_d(a.end)}; it runs {ctx.est_name(est)}"
-                ),
-                None,
+            yield _hit(
+                "Worked for {organisation_name} as {role} until {until}; "
+                "it runs {establishment_name}",
+                **_place(ctx, est),
+                **_affiliation_params(a),
+                organisation=a.organisation,
+                organisation_name=ctx.org_name(a.organisation),
             )
 
 
@@ -196,24 +301,42 @@ def incomplete_facts(ctx, facts, est, window, spec):
     current = facts.current_secondments(window)
     for s in current:
         if s.origin is None:
-            yield (
-                (
-                    f"The secondment {s.period()} has no origin organisation: cannot tell "
-                    "where this person may not go"
-                ),
-                None,
+            yield _hit(
+                "The secondment {period} has no origin organisation: cannot tell "
+                "where this person may not go",
+                **_place(ctx, est),
+                **_secondment_params(s),
             )
+    if _unrecorded_secondee(facts, window):
+        yield _hit(
+            "Recorded as a secondee with no secondment record: cannot tell "
+            "where this person may not go",
+            **_place(ctx, est),
+            category=facts.person.category,
+        )
     if est in ctx.without_operator and (
         current or _holds_position_with_organisation(facts, window)
     ):
         why = "a current secondee" if current else "holds a position with an organisation"
-        yield (
-            (
-                f"{ctx.est_name(est)} has no recorded operator and this person is {why}: "
-                "cannot tell whether they are linked"
-            ),
-            None,
+        yield _hit(
+            "{establishment_name} has no recorded operator and this person is {why}: "
+            "cannot tell whether they are linked",
+            **_place(ctx, est),
+            why=why,
         )
+
+
+def _unrecorded_secondee(facts: PersonFacts, window: Window) -> bool:
+    """UK-14 fails closed: category `secondee`, not left, and no secondment record at all.
+
+    Without the record nobody can tell where they were seconded from, so every
+    establishment might be their origin.
+    """
+    return (
+        facts.person.category == "secondee"
+        and not facts.secondments
+        and not facts.person.has_left(window.first)
+    )
 
 
 RULES: dict[str, RuleFn] = {
@@ -256,9 +379,9 @@ def _may_fire(facts: PersonFacts) -> frozenset[str]:
         "personal-tie-authority": ties,
         "personal-tie": ties and at_places,
         "client": "client" in kinds and at_places,
-        "ngo-role": "ngo_role" in kinds and at_places,
+        "ngo-role": "ngo_role" in kinds,
         "former-operator-employment": org_positions,
-        "incomplete-facts": seconded or org_positions,
+        "incomplete-facts": seconded or org_positions or facts.person.category == "secondee",
     }
     return frozenset(rule_id for rule_id, possible in rules.items() if possible)
 
@@ -279,12 +402,16 @@ def _active_rules(ctx: Context, facts: PersonFacts) -> list[tuple[str, RuleFn, R
 def reasons_for(ctx: Context, facts: PersonFacts, est: str, window: Window) -> list[Reason]:
     reasons = []
     for rule_id, fn, spec in _active_rules(ctx, facts):
-        for text, override in fn(ctx, facts, est, window, spec):
-            reasons.append(Reason(rule_id, override or spec.verdict, spec.cites, text))
-    # Severity, then the rule table; the text breaks ties so that the order of
-    # records in the dataset never changes the answer.
-    reasons.sort(key=lambda r: (-r.verdict, RULE_ORDER[r.rule], r.text))
+        for text, override, params in fn(ctx, facts, est, window, spec):
+            reasons.append(Reason(rule_id, override or spec.verdict, spec.cites, text, params))
+    # Severity, then the rule table; the text (then its values) breaks ties so
+    # that the order of records in the dataset never changes the answer.
+    reasons.sort(key=lambda r: (-r.verdict, RULE_ORDER[r.rule], r.text, _params_key(r.params)))
     return reasons
+
+
+def _params_key(params: dict) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in params.items()))
 
 
 def evaluate(
@@ -300,8 +427,9 @@ def reachable_establishments(ctx: Context, facts: PersonFacts, window: Window) -
     """Every establishment for which some rule could fire for this person.
 
     Each rule needs a fact that names the establishment, or an organisation
-    that controls it; `incomplete-facts` may reach every establishment without
-    an operator, or all of them for a secondment without an origin. Screening
+    that controls it (or where an NGO they hold a role in works); `incomplete-facts`
+    may reach every establishment without an operator, or all of them for a
+    secondment without an origin or a secondee without any secondment record. Screening
     only these gives the same results as checking every pair.
     """
     reach: set[str] = set()
@@ -316,8 +444,10 @@ def reachable_establishments(ctx: Context, facts: PersonFacts, window: Window) -
         # personal-tie-authority); other kinds naming an organisation reach none.
         if a.kind in POSITION_KINDS or (a.kind in PERSONAL_TIES and a.with_role == "authority"):
             reach |= ctx.controlled.get(a.organisation, set())
+        elif a.kind == "ngo_role":
+            reach.update(ctx.works_at.get(a.organisation, ()))
     current = facts.current_secondments(window)
-    if any(s.origin is None for s in current):
+    if any(s.origin is None for s in current) or _unrecorded_secondee(facts, window):
         return set(ctx.data.establishments)
     if current or _holds_position_with_organisation(facts, window):
         reach |= ctx.without_operator

@@ -38,6 +38,9 @@ class Reason:
     verdict: Verdict
     cites: tuple[str, ...]
     text: str
+    #: the values `text` was made from (ids, names, dates), so a reader can
+    #: translate or re-word the sentence without parsing it
+    params: dict = field(default_factory=dict, compare=False)
 
     def as_json(self) -> dict:
         return {
@@ -45,6 +48,7 @@ class Reason:
             "verdict": self.verdict.code,
             "cites": list(self.cites),
             "text": self.text,
+            "params": dict(self.params),
         }
 
 

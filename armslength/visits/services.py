@@ -139,12 +139,20 @@ def visit_verdict(screening, visit: Visit, person: Person) -> Result:
     )
     if override is None or result.verdict not in (Verdict.DECLARED, Verdict.RESTRICTED):
         return result
+    params = {
+        "verdict_from": result.verdict.code,
+        "verdict_to": override.verdict_to,
+        "decided_by": str(override.decided_by or "a second manager"),
+        "reason": override.reason,
+    }
     note = Reason(
         "override",
         Verdict.from_code(override.verdict_to),
         ("override",),
-        f"{result.verdict.code} lowered to {override.verdict_to} for this visit "
-        f"by {override.decided_by or 'a second manager'}: {override.reason}",
+        "{verdict_from} lowered to {verdict_to} for this visit by {decided_by}: {reason}".format(
+            **params
+        ),
+        params,
     )
     return Result(
         result.person,

@@ -2,7 +2,8 @@
 
 - adding a fact never makes a verdict less severe, except an assessment
   (defined to clear an organisation) and facts that complete a missing one
-  (an origin, an operator: `incomplete-facts`);
+  (an origin, an operator, the first secondment record of a person recorded
+  as a secondee: `incomplete-facts`);
 - the verdict is the most severe of its reasons;
 - the answer does not depend on the order of the records;
 - screening everyone from their facts equals checking every pair.
@@ -99,6 +100,10 @@ def register(draw):
             for pid in pids
         ]
     )
+    for org in doc["organisations"]:
+        org["works_at"] = draw(st.lists(st.sampled_from(ESTS), max_size=2, unique=True))
+    for p in doc["people"]:
+        p["left"] = draw(st.sampled_from([None, None, "2027-01-15", "2027-01-16"]))
     for pid in pids:
         doc["secondments"] += draw(st.lists(secondment(pid), max_size=2))
         doc["affiliations"] += draw(st.lists(affiliation(pid), max_size=3))
@@ -142,11 +147,19 @@ def test_adding_a_fact_never_makes_a_verdict_less_severe(doc, data):
     else:
         new = data.draw(secondment(pid))
         # A secondment without an origin is incomplete (blocks everywhere); one
-        # with an origin is the completed fact, and may lift that block.
+        # with an origin is the completed fact, and may lift that block. So is
+        # the first secondment record of a person recorded as a secondee.
         grown["secondments"].append(new)
+        if _unrecorded_secondee(doc, pid):
+            return
     after = all_verdicts(grown)
     for key, verdict in before.items():
         assert after[key] >= verdict, (key, verdict, after[key])
+
+
+def _unrecorded_secondee(doc, pid) -> bool:
+    (p,) = [p for p in doc["people"] if p["id"] == pid]
+    return p["category"] == "secondee" and not any(s["person"] == pid for s in doc["secondments"])
 
 
 @SETTINGS
