@@ -129,3 +129,144 @@ def test_secondment_unrecorded_not_once_the_secondment_is_recorded():
     # even an ended secondment is a record: the verdict rules then know the origin
     ended = with_secondee(start="2020-01-01", end="2021-01-01")
     assert unrecorded_findings(ended) == []
+
+
+# --- the register ---------------------------------------------------------------
+
+
+@pytest.fixture
+def dana(cast):
+    """Dana, recorded in HMIP as a secondee; her secondment is not recorded yet."""
+    from armslength.register.models import Person
+
+    return Person.objects.create(
+        body=cast.hmip,
+        key="hmip-dana",
+        name="Dana Unrecorded",
+        category="secondee",
+        npm_role="frontline",
+        gender="female",
+    )
+
+
+def test_person_page_warns_record_the_secondment(cast, client_for, dana):
+    from django.urls import reverse
+
+    client = client_for(cast.hmip_manager)
+    page = client.get(reverse("register:person_detail", args=[dana.pk])).text
+    assert 'id="record-the-secondment"' in page and "Record the secondment." in page
+    assert f"{reverse('register:secondment_add')}?person={dana.pk}" in page
+    # her screening is block at every establishment, fail closed
+    assert page.count("incomplete-facts") >= 2
+    sam_page = client.get(reverse("register:person_detail", args=[cast.sam.pk])).text
+    assert 'id="record-the-secondment"' not in sam_page
+
+
+def test_person_page_warning_goes_once_the_secondment_is_recorded(cast, client_for, dana, today):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from armslength.register.models import Secondment
+
+    Secondment.objects.create(
+        person=dana, origin=cast.hmpps, start=today - dt.timedelta(days=3), inclusive=True
+    )
+    page = client_for(cast.hmip_manager).get(reverse("register:person_detail", args=[dana.pk]))
+    assert 'id="record-the-secondment"' not in page.text
+
+
+def test_person_page_does_not_warn_for_a_secondee_who_left(cast, client_for, dana, today):
+    from django.urls import reverse
+
+    dana.left = today
+    dana.save()
+    page = client_for(cast.hmip_manager).get(reverse("register:person_detail", args=[dana.pk]))
+    assert 'id="record-the-secondment"' not in page.text
+
+
+def _people_csv(*rows: tuple[str, str]) -> bytes:
+    lines = ["key,name,category,npm_role,gender"]
+    lines += [f"{key},{key.title()},{category},frontline,female" for key, category in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_spreadsheet_import_gives_a_row_warning_not_an_error(cast):
+    from armslength.register.models import Person
+    from armslength.spreadsheets.columns import KINDS
+    from armslength.spreadsheets.importer import Mapping, import_sheet
+    from armslength.spreadsheets.reading import read_sheet
+
+    sheet = read_sheet(_people_csv(("hmip-kim", "staff"), ("hmip-lee", "secondee")), "p.csv")
+    columns = Mapping.guess(KINDS["people"], sheet.header)
+    plan = import_sheet(KINDS["people"], sheet, columns, body=cast.hmip)
+    assert plan.errors == []
+    (warning,) = plan.warnings
+    assert warning.row == 3 and warning.column == "category"
+    assert "record the secondment" in warning.message
+    assert Person.objects.filter(key__in=["hmip-kim", "hmip-lee"]).count() == 2  # imported
+
+
+def test_spreadsheet_import_does_not_warn_for_a_secondee_with_a_secondment(cast):
+    from armslength.spreadsheets.columns import KINDS
+    from armslength.spreadsheets.importer import Mapping, check
+    from armslength.spreadsheets.reading import read_sheet
+
+    sheet = read_sheet(_people_csv((cast.sam.key, "secondee")), "p.csv")
+    plan = check(
+        KINDS["people"], sheet, Mapping.guess(KINDS["people"], sheet.header), body=cast.hmip
+    )
+    assert plan.errors == [] and plan.warnings == []
+
+
+def test_web_import_shows_the_row_warning_and_still_imports(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from armslength.register.models import Person
+    from armslength.spreadsheets.models import ImportJob, JobStatus
+
+    client = client_for(cast.hmip_manager)
+    data = _people_csv(("hmip-lee", "secondee"))
+    response = client.post(
+        reverse("spreadsheets:start"),
+        {"kind": "people", "file": SimpleUploadedFile("p.csv", data, content_type="text/csv")},
+    )
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, {c: c for c in job.header})
+    job.refresh_from_db()
+    assert job.status == JobStatus.CHECKED
+    page = client.get(job.get_absolute_url()).text
+    assert 'id="import-warnings"' in page and "record the secondment" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("spreadsheets:run", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and Person.objects.filter(key="hmip-lee").exists()
+
+
+def test_dashboard_shows_secondment_unrecorded_until_recorded(cast, client_for, dana, today):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from armslength.register.models import Secondment
+
+    client = client_for(cast.hmip_manager)
+    url = reverse("compliance:dashboard")
+
+    def open_errors() -> str:
+        page = client.get(url).text
+        start = page.index('id="findings-error"')
+        return page[start : page.index("</table>", start)]
+
+    errors = open_errors()
+    assert "secondment-unrecorded" in errors and "Dana Unrecorded" in errors
+    assert "secondment-unrecorded" in open_errors()  # still there on the next visit
+    Secondment.objects.create(
+        person=dana, origin=cast.hmpps, start=today - dt.timedelta(days=3), inclusive=True
+    )
+    assert "secondment-unrecorded" not in open_errors()
+    assert "Recently closed" in client.get(url).text

@@ -35,6 +35,8 @@ def test_manager_adds_a_secondee_with_a_secondment(cast, client_for, today):
                 "secondment-origin_establishment": cast.northbridge.pk,
                 "secondment-start": start.isoformat(),
                 "secondment-end": (start + dt.timedelta(days=730)).isoformat(),
+                "secondment-inclusive": "True",
+                "secondment-merit_based": "True",
             },
         ),
     )

@@ -83,10 +83,11 @@ class BodySerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(CleanedModelSerializer):
     parent = ScopedKey(Organisation, required=False, allow_null=True)
+    works_at = ScopedKey(Establishment, many=True, required=False)
 
     class Meta:
         model = Organisation
-        fields = ["key", "name", "parent", "sector"]
+        fields = ["key", "name", "parent", "sector", "works_at"]
         extra_kwargs = {"key": {"required": False}}
 
 
@@ -164,8 +165,23 @@ class SecondmentSerializer(CleanedModelSerializer):
             "end",
             "open_process",
             "published_criteria",
+            "inclusive",
+            "merit_based",
             "justification",
         ]
+
+    def validate(self, attrs):
+        # A new recruitment record answers both questions (UK-11; APT: seconded
+        # officials); an older one may stay unanswered, which is not judged.
+        if self.instance is None:
+            missing = {
+                name: ["Answer true or false for a new recruitment record."]
+                for name in ("inclusive", "merit_based")
+                if attrs.get(name) is None
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return super().validate(attrs)
 
 
 class AffiliationSerializer(CleanedModelSerializer):

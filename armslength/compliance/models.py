@@ -263,6 +263,21 @@ class RecruitmentRecord(models.Model):
         ),
     )
 
+    # UK-11 "open, transparent and inclusive"; APT: seconded officials "a clear,
+    # transparent, merit-based process". None = not recorded (not judged).
+    inclusive = models.BooleanField(
+        _("the process was inclusive"),
+        null=True,
+        blank=True,
+        help_text=_("UK-11: recruitment processes will be open, transparent and inclusive."),
+    )
+    merit_based = models.BooleanField(
+        _("the selection was merit-based"),
+        null=True,
+        blank=True,
+        help_text=_("APT: seconded officials are selected through a merit-based process."),
+    )
+
     class Meta:
         verbose_name = _("recruitment record")
         verbose_name_plural = _("recruitment records")
@@ -309,14 +324,24 @@ class RecruitmentRecord(models.Model):
         return start is not None and start > self.policy_start()
 
     def sync_secondment(self) -> None:
-        """The engine reads the secondment's three recruitment facts; keep them true."""
+        """The engine reads the secondment's recruitment facts; keep them true."""
         if not self.secondment_id:
             return
         s = self.secondment
         s.open_process = bool(self.advertised_where and self.advertised_on and self.panel)
         s.published_criteria = bool(self.criteria_text or self.criteria_file)
         s.justification = self.justification
-        s.save(update_fields=["open_process", "published_criteria", "justification"])
+        s.inclusive = self.inclusive
+        s.merit_based = self.merit_based
+        s.save(
+            update_fields=[
+                "open_process",
+                "published_criteria",
+                "justification",
+                "inclusive",
+                "merit_based",
+            ]
+        )
 
 
 class InterferenceKind(models.TextChoices):

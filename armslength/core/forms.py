@@ -67,3 +67,9 @@ class AnyYesNoSelect(forms.NullBooleanSelect):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class YesNoField(forms.NullBooleanField):
+    """A question answered yes or no; unanswered stays None (not recorded, not judged)."""
+
+    widget = forms.RadioSelect(choices=[(True, _("Yes")), (False, _("No"))])

@@ -80,15 +80,22 @@ class Person:
     left: dt.date | None = None
     term: Term | None = None
 
-    def has_left(self, day: dt.date) -> bool:
-        """On and after `left` they have left."""
-        return self.left is not None and self.left <= day
-
     def is_current(self, day: dt.date) -> bool:
         """Current from `joined` (if given) until `left`; on and after `left` they have left."""
         return (self.joined is None or self.joined <= day) and (
             self.left is None or day < self.left
         )
+
+
+def secondment_unrecorded(category: str, left: dt.date | None, has_secondment: bool, day) -> bool:
+    """UK-14 fails closed: recorded as a secondee, not left on `day`, no secondment record.
+
+    Without the record nobody can tell where they were seconded from, so every
+    establishment might be their origin. The one statement of the condition:
+    `incomplete-facts`, `secondment-unrecorded` and the register's warnings
+    (person page, spreadsheet import) all ask it here.
+    """
+    return category == "secondee" and not has_secondment and (left is None or day < left)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from armslength.engine.context import Context, PersonFacts
 from armslength.engine.dates import add_months
 from armslength.engine.facts import Window, overlaps
+from armslength.engine.facts import secondment_unrecorded as unrecorded
 from armslength.engine.policy import FINDING_IDS
 from armslength.engine.verdicts import Finding
 
@@ -173,7 +174,7 @@ def secondment_unrecorded(ctx):
     day = _today(ctx)
     for facts in ctx.facts.values():
         p = facts.person
-        if p.category == "secondee" and not facts.secondments and not p.has_left(day):
+        if unrecorded(p.category, p.left, bool(facts.secondments), day):
             yield (
                 p.id,
                 p.body,

@@ -12,7 +12,14 @@ from collections.abc import Callable, Iterator
 
 from armslength.engine.context import Context, PersonFacts
 from armslength.engine.dates import add_years
-from armslength.engine.facts import Affiliation, Secondment, Window, ended_before, overlaps
+from armslength.engine.facts import (
+    Affiliation,
+    Secondment,
+    Window,
+    ended_before,
+    overlaps,
+    secondment_unrecorded,
+)
 from armslength.engine.policy import RULE_IDS, RuleSpec
 from armslength.engine.verdicts import Reason, Result, Verdict
 
@@ -327,16 +334,9 @@ def incomplete_facts(ctx, facts, est, window, spec):
 
 
 def _unrecorded_secondee(facts: PersonFacts, window: Window) -> bool:
-    """UK-14 fails closed: category `secondee`, not left, and no secondment record at all.
-
-    Without the record nobody can tell where they were seconded from, so every
-    establishment might be their origin.
-    """
-    return (
-        facts.person.category == "secondee"
-        and not facts.secondments
-        and not facts.person.has_left(window.first)
-    )
+    """Not left on the window's first day: still here for some of the visit."""
+    p = facts.person
+    return secondment_unrecorded(p.category, p.left, bool(facts.secondments), window.first)
 
 
 RULES: dict[str, RuleFn] = {

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from armslength.core.forms import DateInput, TagListField
+from armslength.core.forms import DateInput, TagListField, YesNoField
 from armslength.engine import codes
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
 
@@ -45,7 +45,8 @@ class BodyForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "key", "sector", "parent"]
+        fields = ["name", "key", "sector", "parent", "works_at"]
+        widgets = {"works_at": forms.SelectMultiple(attrs={"size": 8})}
 
 
 class EstablishmentForm(forms.ModelForm):
@@ -107,7 +108,48 @@ class PersonForm(forms.ModelForm):
         }
 
 
+#: The recruitment record's two yes/no questions (UK-11; APT: seconded officials).
+RECRUITMENT_QUESTIONS = ("inclusive", "merit_based")
+
+
+def require_recruitment_answers(form: forms.ModelForm) -> None:
+    """The two questions are required for a new record only: an older one may stay unanswered."""
+    for name in RECRUITMENT_QUESTIONS:
+        form.fields[name].required = form.instance.pk is None
+
+
+def check_recruitment_answers(form: forms.ModelForm, cleaned: dict) -> None:
+    # NullBooleanField accepts "unknown" even when required; a new record may not.
+    for name in RECRUITMENT_QUESTIONS:
+        if form.fields[name].required and cleaned.get(name) is None:
+            form.add_error(name, _("Answer yes or no for a new recruitment record."))
+
+
 class SecondmentForm(forms.ModelForm):
+    """A secondment and its recruitment record.
+
+    A new recruitment record must answer both questions; an older record may
+    stay unanswered (not recorded, so not judged) until someone answers them.
+    """
+
+    inclusive = YesNoField(
+        label=Secondment._meta.get_field("inclusive").verbose_name,
+        help_text=Secondment._meta.get_field("inclusive").help_text,
+    )
+    merit_based = YesNoField(
+        label=Secondment._meta.get_field("merit_based").verbose_name,
+        help_text=Secondment._meta.get_field("merit_based").help_text,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_recruitment_answers(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        check_recruitment_answers(self, cleaned)
+        return cleaned
+
     class Meta:
         model = Secondment
         fields = [
@@ -119,6 +161,8 @@ class SecondmentForm(forms.ModelForm):
             "end",
             "open_process",
             "published_criteria",
+            "inclusive",
+            "merit_based",
             "justification",
         ]
         widgets = {

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from armslength.core.keys import unique_key
 from armslength.engine import codes, team
+from armslength.engine.facts import secondment_unrecorded
 
 KEY_HELP = _("Stable identifier used in imports, exports and the dataset format.")
 
@@ -88,6 +89,17 @@ class Organisation(KeyedModel):
         related_name="children",
     )
     sector = models.CharField(_("sector"), max_length=30, choices=codes.SECTORS)
+    works_at = models.ManyToManyField(
+        "Establishment",
+        verbose_name=_("works at"),
+        blank=True,
+        related_name="organisations_working",
+        help_text=_(
+            "Establishments where the organisation works (an NGO that visits, a contractor): "
+            "someone with a role in it shares no information with it on visits there "
+            "(APT: conflict of interest)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -363,6 +375,19 @@ class Secondment(models.Model):
         blank=True,
         help_text=_("UK-11: why the knowledge and expertise cannot be found elsewhere."),
     )
+    # None = not recorded (older records, imports that leave it out): not judged.
+    inclusive = models.BooleanField(
+        _("recruited through an inclusive process"),
+        null=True,
+        blank=True,
+        help_text=_("UK-11: an open and inclusive recruitment process."),
+    )
+    merit_based = models.BooleanField(
+        _("selected on merit"),
+        null=True,
+        blank=True,
+        help_text=_("APT: seconded officials are selected through a merit-based process."),
+    )
 
     class Meta:
         ordering = ["-start"]
@@ -431,3 +456,15 @@ class TrainingRecord(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("register:trainingrecord_detail", args=[self.pk])
+
+
+def unrecorded_secondee(person: Person, on: dt.date | None = None) -> bool:
+    """The engine's fail-closed condition (UK-14), asked of a register record.
+
+    For the forms, the person page and the spreadsheet import, which must
+    warn before (or without) a screening of the whole register.
+    """
+    has_secondment = person.pk is not None and person.secondments.exists()
+    return secondment_unrecorded(
+        person.category, person.left, has_secondment, on or timezone.localdate()
+    )

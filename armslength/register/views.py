@@ -63,7 +63,11 @@ def _establishment_context(request, est) -> dict:
 
 def _person_context(request, person) -> dict:
     screening = screen_register()
+    findings = findings_for_people(screening, {person.key})
     return {
+        # UK-14 fails closed: the engine's finding, shown as the thing to do now
+        "secondment_unrecorded": any(f.rule == "secondment-unrecorded" for f in findings),
+        "can_add_secondment": access.can_create(request.user, Secondment),
         "secondments": person.secondments.select_related(
             "origin", "origin_establishment", "return_establishment"
         ),
@@ -72,7 +76,7 @@ def _person_context(request, person) -> dict:
         "is_self": request.user.person_id == person.pk,
         "screening": person_results(screening, person),
         "policy_version": screening.version,
-        "findings": findings_for_people(screening, {person.key}),
+        "findings": findings,
         "declarations": person.affiliations.select_related("establishment", "organisation"),
         "can_declare": access.can_create(request.user, Affiliation),
         "assessments": person.assessments.prefetch_related("cleared_organisations"),

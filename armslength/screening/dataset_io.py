@@ -55,12 +55,18 @@ def export_document(as_of: dt.date, *, people=None, policy: dict | None = None) 
         }
         for b in Body.objects.order_by("key")
     ]
+    works_at = {}
+    for org_id, est_key in Organisation.works_at.through.objects.values_list(
+        "organisation_id", "establishment__key"
+    ):
+        works_at.setdefault(org_id, []).append(est_key)
     doc["organisations"] = [
         {
             "id": o.key,
             "name": o.name,
             "parent": o.parent.key if o.parent else None,
             "sector": o.sector,
+            "works_at": sorted(works_at.get(o.pk, [])),
         }
         for o in Organisation.objects.select_related("parent").order_by("key")
     ]
@@ -94,6 +100,9 @@ def export_document(as_of: dt.date, *, people=None, policy: dict | None = None) 
                 "open_process": s.open_process,
                 "published_criteria": s.published_criteria,
                 "justification": s.justification,
+                # None: not recorded (not judged)
+                "inclusive": s.inclusive,
+                "merit_based": s.merit_based,
             },
         }
         for s in mine(Secondment.objects)
@@ -292,6 +301,7 @@ class _Importer:
         self._bodies()
         self._organisations()
         self._establishments()
+        self._works_at()
         self._people()
         self._facts()
         self._visits()
@@ -341,6 +351,13 @@ class _Importer:
             if parent:
                 org.parent = self.orgs.get(parent) or Organisation.objects.get(key=parent)
                 org.save(update_fields=["parent"])
+
+    def _works_at(self) -> None:
+        """After the establishments: an organisation's `works_at` names them."""
+        for _, r in self.rows("organisations"):
+            org = self.orgs.get(r["id"])
+            if org is not None and "works_at" in r:
+                org.works_at.set(self._est(k) for k in r["works_at"] or [])
 
     def _establishments(self) -> None:
         for i, r in self.rows("establishments"):
@@ -408,6 +425,8 @@ class _Importer:
                 open_process=bool(rec.get("open_process")),
                 published_criteria=bool(rec.get("published_criteria")),
                 justification=rec.get("justification") or "",
+                inclusive=rec.get("inclusive"),
+                merit_based=rec.get("merit_based"),
             )
             self.save(s, f"secondments[{i}]", "secondments", True)
         for i, r in self.rows("affiliations"):

@@ -31,6 +31,8 @@ class Column:
     help: str = ""
     #: looked up in the register: "organisation", "establishment", "person", "body"
     ref: str | None = None
+    #: a list of references (bodies, establishments), saved as a many-to-many field
+    many: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,15 @@ ORGANISATIONS = Kind(
             example="executive",
             help="One of: " + ", ".join(c for c, _ in codes.SECTORS),
         ),
+        Column(
+            "works_at",
+            "works_at",
+            tags,
+            ref="establishment",
+            many=True,
+            example="",
+            help=("Keys of the establishments where it works (an NGO that visits), separated by ;"),
+        ),
     ),
     identity="key (or, when empty, the name)",
     examples=(
@@ -234,6 +245,7 @@ ESTABLISHMENTS = Kind(
             "visiting_bodies",
             tags,
             ref="body",
+            many=True,
             example="hmip; imb",
             help="Abbreviations or keys of the bodies that may visit, separated by ;",
         ),
@@ -359,6 +371,20 @@ SECONDMENTS = Kind(
         Column("end", "end", date, example="2027-08-31"),
         Column("open_process", "open_process", boolean, example="yes", help="UK-11"),
         Column("published_criteria", "published_criteria", boolean, example="yes", help="UK-11"),
+        Column(
+            "inclusive",
+            "inclusive",
+            optional_boolean,
+            example="yes",
+            help="UK-11: an inclusive process? yes, no, or empty if not recorded",
+        ),
+        Column(
+            "merit_based",
+            "merit_based",
+            optional_boolean,
+            example="yes",
+            help="APT: selected on merit? yes, no, or empty if not recorded",
+        ),
         Column("justification", "justification", text(5000), example="Clinical expertise"),
     ),
     identity="person and start date",
@@ -371,6 +397,8 @@ SECONDMENTS = Kind(
             "end": "2027-08-31",
             "open_process": "yes",
             "published_criteria": "yes",
+            "inclusive": "yes",
+            "merit_based": "yes",
             "justification": "Custody healthcare expertise not found elsewhere",
         },
     ),

@@ -25,7 +25,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from armslength.declarations.models import Affiliation, ReviewStatus
-from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.register.models import (
+    Body,
+    Establishment,
+    Organisation,
+    Person,
+    Secondment,
+    unrecorded_secondee,
+)
 from armslength.spreadsheets.columns import BODY_KINDS, CellError, Column, Kind, blank
 from armslength.spreadsheets.reading import Sheet
 
@@ -57,6 +64,8 @@ class Plan:
     kind: Kind
     changes: list[Change] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: what the file leaves to do but does not stop it (a secondment to follow)
+    warnings: list[RowError] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -147,6 +156,14 @@ class Lookups:
         }
 
     def resolve(self, column: Column, value):
+        if column.many and column.ref == "establishment":
+            found = []
+            for ref in value:
+                est = self.establishments.get(ref)
+                if est is None:
+                    raise CellError(f"no establishment with key {ref!r}")
+                found.append(est)
+            return found
         if column.ref == "body":
             found = []
             for ref in value:
@@ -200,9 +217,28 @@ def check(
         change = _check_row(kind, mapping, lookups, number, cells, seen, plan.errors)
         if change is not None:
             plan.changes.append(change)
+            plan.warnings.extend(_row_warnings(kind, mapping, change))
         if progress and (done % 250 == 0 or done == total):
             progress(done, total)
     return plan
+
+
+def _row_warnings(kind: Kind, mapping: Mapping, change: Change) -> list[RowError]:
+    """UK-14 fails closed for a secondee with no secondment record: say so on their row.
+
+    A warning, not an error: the secondments may follow in the next file.
+    """
+    person = change.instance
+    if kind.key != "people" or not unrecorded_secondee(person):
+        return []
+    return [
+        RowError(
+            change.row,
+            mapping.where("category"),
+            "a secondee with no secondment record: record the secondment (import the "
+            "secondments file next); until then they are blocked at every establishment (UK-14)",
+        )
+    ]
 
 
 def _expect_new_organisations(kind, mapping, lookups, sheet) -> None:
@@ -239,7 +275,7 @@ def _check_row(kind, mapping, lookups, number, cells, seen, errors) -> Change | 
             errors.append(RowError(number, mapping.where(name), "is empty", ""))
             failed = True
             continue
-        if column.ref == "body":
+        if column.many:
             many[column.field] = value
         else:
             values[column.field] = value

@@ -72,6 +72,8 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField(default=0)
     done_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    #: row warnings that do not stop the import (a secondee whose secondment is to follow)
+    warnings = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     created_by = models.ForeignKey(

@@ -30,11 +30,15 @@ def _finish(job_id: int, status: str, **fields) -> None:
     ImportJob.objects.filter(pk=job_id).update(status=status, finished_at=timezone.now(), **fields)
 
 
-def _errors(plan) -> list[dict]:
+def _rows(problems) -> list[dict]:
     return [
         {"row": e.row, "column": e.column, "message": e.message, "value": e.value}
-        for e in plan.errors[:MAX_ERRORS_SHOWN]
+        for e in problems[:MAX_ERRORS_SHOWN]
     ]
+
+
+def _errors(plan) -> list[dict]:
+    return _rows(plan.errors)
 
 
 @task()
@@ -52,6 +56,7 @@ def check_import(job_id: int) -> None:
         job_id,
         status,
         errors=_errors(plan),
+        warnings=_rows(plan.warnings),
         summary={**plan.summary(), "errors": len(plan.errors)},
         done_rows=len(sheet.rows),
         total_rows=len(sheet.rows),
@@ -78,4 +83,9 @@ def run_import(job_id: int) -> None:
     except ReadError as exc:
         _finish(job_id, JobStatus.FAILED, message=str(exc))
         return
-    _finish(job_id, JobStatus.DONE, summary={**plan.summary(), "errors": 0})
+    _finish(
+        job_id,
+        JobStatus.DONE,
+        summary={**plan.summary(), "errors": 0},
+        warnings=_rows(plan.warnings),
+    )

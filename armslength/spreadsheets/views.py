@@ -168,6 +168,7 @@ class ImportMapView(JobMixin, View):
         job.status = JobStatus.CHECKING
         job.done_rows = 0
         job.errors = []
+        job.warnings = []
         job.summary = {}
         job.save()
         ColumnMapping.objects.update_or_create(

@@ -29,6 +29,8 @@ def test_manager_adds_a_secondee_and_another_body_cannot_see_them(
     start = today - dt.timedelta(days=30)
     page.locator("#id_secondment-start").fill(start.isoformat())
     page.locator("#id_secondment-end").fill((start + dt.timedelta(days=729)).isoformat())
+    page.locator("#id_secondment-inclusive_0").check()  # yes
+    page.locator("#id_secondment-merit_based_0").check()  # yes
     assert_accessible(page)
     page.get_by_role("button", name="Save").click()
 

@@ -23,6 +23,8 @@ def test_new_secondee_findings_disappear_as_each_safeguard_is_done(
     page.get_by_label("Origin organisation").select_option(label="HM Prison and Probation Service")
     page.locator("#id_secondment-start").fill((today - dt.timedelta(days=7)).isoformat())
     page.locator("#id_secondment-end").fill((today + dt.timedelta(days=700)).isoformat())
+    page.locator("#id_secondment-inclusive_0").check()  # yes
+    page.locator("#id_secondment-merit_based_0").check()  # yes
     page.get_by_role("button", name="Save").click()
     person_url = page.url
 
@@ -45,6 +47,8 @@ def test_new_secondee_findings_disappear_as_each_safeguard_is_done(
     page.get_by_label("Advertised on").fill((today - dt.timedelta(days=90)).isoformat())
     page.get_by_label("Selection panel").fill("Two managers and a member")
     page.get_by_label("Outcome").fill("Appointed")
+    page.locator("#id_inclusive_0").check()  # the process was inclusive (UK-11)
+    page.locator("#id_merit_based_0").check()  # selected on merit (APT: seconded officials)
     page.get_by_label("Why the expertise cannot be found elsewhere").fill(
         "No independent applicant had custody healthcare experience"
     )

@@ -64,6 +64,8 @@ class Command(BaseCommand):
             lines.append(f"{len(errors)} errors; nothing was imported.")
             raise CommandError("\n".join(lines), returncode=2) from None
         counts = plan.summary()
+        for warning in plan.warnings[:SHOWN]:
+            self.stderr.write(f"warning: {warning}")
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(
             f"{verb} {len(sheet.rows)} rows of {kind.label.lower()}: {counts['new']} new, "
