@@ -72,6 +72,8 @@ def recruitment_data(cast, person, secondment, **overrides):
         "panel": "Two managers and a member",
         "outcome": "Appointed",
         "justification": "No independent custody experts applied",
+        "inclusive": "True",
+        "merit_based": "True",
     }
     data.update(overrides)
     return data
