@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0002_assessment_signed_off_at_assessment_signed_off_by_and_more'),
+        ('compliance', '0003_interference_handling'),
     ]
 
     operations = [
