@@ -249,3 +249,23 @@ def test_the_report_section_counts_match_a_hand_count_on_the_demo(db, today):
         # every small count is hidden (and, where one alone would show, a second one)
         assert all(label in hidden for label, n in counted.items() if n < 5)
         assert len(hidden) != 1
+
+
+def test_bad_handling_input_is_refused_with_a_message_and_nothing_written(cast, client_for, today):
+    report_as_alice(client_for(cast.alice_user), cast, today)
+    report = InterferenceReport.objects.get()
+    manager = client_for(cast.hmip_manager)
+    for bad, words in (
+        ({"step": "action", "date": "yesterday", "text": "x", "status": "acted_on"}, "Date:"),
+        ({"step": "action", "date": today.isoformat(), "text": "x", "status": "??"}, "Status"),
+        ({"step": "action", "date": today.isoformat(), "text": "", "status": "acted_on"}, "What"),
+        ({"step": "handler", "handler": cast.cqc_manager.pk}, "Choose a manager"),
+        ({"step": "nonsense"}, "Choose what to do"),
+    ):
+        page = handle(manager, report, **bad).content.decode()
+        assert words in page, bad
+    report.refresh_from_db()
+    assert (report.status, report.handler, report.actions.count()) == ("received", None, 0)
+    handle(manager, report, step="escalate")
+    page = handle(manager, report, step="escalate").content.decode()
+    assert "already escalated" in page

@@ -303,3 +303,51 @@ def test_a_person_of_a_body_not_taking_part_is_refused_by_the_service(cast, toda
     )
     with pytest.raises(AssignmentRefused, match="does not take part"):
         assignment_add(visit=visit, person=cast.carol, role="member")
+
+
+def test_hostile_and_outside_callers_get_clear_refusals_and_nothing_is_written(
+    cast, client_for, today
+):
+    visit = joint(cast, today, establishment=cast.southgate)
+    url = reverse("visits:place_request", args=[visit.pk])
+    hmip = client_for(cast.hmip_manager)
+    for bad, field in (
+        ({"body": cast.cqc.pk, "places": 0}, "Places:"),
+        ({"body": cast.cqc.pk, "places": "many"}, "Places:"),
+        ({"body": "x", "places": 1}, "Partner body:"),
+        ({"body": cast.cqc.pk, "places": 1, "expertise": "x" * 400}, "Expertise wanted:"),
+        ({"body": cast.cqc.pk, "places": 9}, "Ask for 1 to 3 places"),
+    ):
+        page = hmip.post(url, bad, follow=True)
+        assert page.status_code == 200 and field in page.content.decode(), bad
+    assert not PlaceRequest.objects.exists()
+    # a secondee, another body's manager on a visit it has no part in, and nobody signed in
+    solo = Visit.objects.create(
+        body=cast.hmip, establishment=cast.southgate, start=visit.start, end=visit.end
+    )
+    assert client_for(cast.sam_user).post(url, {"body": cast.cqc.pk, "places": 1}).status_code in (
+        403,
+        404,
+    )
+    assert (
+        client_for(cast.cqc_manager)
+        .post(
+            reverse("visits:team_add", args=[solo.pk]), {"person": cast.carol.pk, "role": "member"}
+        )
+        .status_code
+        == 404
+    )
+    assert Client().post(url, {"body": cast.cqc.pk, "places": 1}).status_code == 302
+    assert APIClient().get("/api/place-requests/").status_code == 401
+    assert api_as(cast.sam_user).get("/api/place-requests/").status_code == 403
+    assert (
+        api_as(cast.sam_user)
+        .post("/api/assignments/", {"visit": visit.key, "person": cast.sam.key}, format="json")
+        .status_code
+        == 403
+    )
+    bad_api = api_as(cast.hmip_manager).post(
+        "/api/place-requests/", {"visit": visit.key, "body": "cqc", "places": 0}, format="json"
+    )
+    assert bad_api.status_code == 400 and bad_api.json()["errors"][0]["field"] == "places"
+    assert not PlaceRequest.objects.exists() and not Assignment.objects.exists()

@@ -140,3 +140,21 @@ def test_the_remind_command_asks_a_leaver_before_the_date(cast, today):
     call_command("remind")
     to_alice = [m for m in mail.outbox if m.to == [cast.alice_user.email]]
     assert to_alice and "You leave on" in to_alice[0].body
+
+
+def test_a_bad_leaving_date_is_refused_with_a_message_and_nothing_written(cast, client_for, today):
+    cast.alice.joined = today - dt.timedelta(days=30)
+    cast.alice.save()
+    client = client_for(cast.hmip_manager)
+    url = reverse("visits:leaving", args=[cast.alice.pk])
+    for bad, words in (
+        ("31/02/2027", "Enter a valid date"),
+        ((today - dt.timedelta(days=60)).isoformat(), "before the joining date"),
+        ("\u202e2027-01-01", "Enter a valid date"),
+    ):
+        page = client.post(url, {"left": bad})
+        assert page.status_code == 400 and words in page.content.decode()
+    cast.alice.refresh_from_db()
+    assert cast.alice.left is None
+    assert client.post(url, {"action": "remove_places"}, follow=True).status_code == 200
+    assert client_for(cast.auditor).post(url, {"left": today.isoformat()}).status_code == 403

@@ -63,7 +63,7 @@ def test_a_joint_visit_is_staffed_by_two_bodies_each_seeing_only_what_they_may(
     options = page.get_by_label("Add a person").locator("option").all_inner_texts()
     assert not any("CQC" in o for o in options)
     page.get_by_label("Partner body").select_option(label="CQC — Care Quality Commission")
-    page.get_by_label("Places").fill("1")
+    page.get_by_role("spinbutton", name="Places").fill("1")
     page.get_by_label("Expertise wanted").fill("a doctor")
     page.get_by_role("button", name="Ask for places").click()
     expect(page.locator("#place-requests")).to_contain_text("HMIP asks CQC for 1 place(s)")
