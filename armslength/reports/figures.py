@@ -31,6 +31,7 @@ from armslength.compliance.models import (
 )
 from armslength.engine import team
 from armslength.engine.dates import add_months
+from armslength.engine.facts import Window, overlaps
 from armslength.register.models import Body, Person, Secondment, TrainingRecord
 from armslength.screening.models import current_policy
 from armslength.visits.models import Assignment, Override, OverrideStatus, Visit, VisitStatus
@@ -254,7 +255,7 @@ def _add_compliance(figures, people, secondments, period: Period, parameters, bo
         "acknowledgements": _by_person(
             _scoped(Acknowledgement.objects, body_ids)
             .filter(date__lte=period.as_of)
-            .values("person_id", "kind")
+            .values("person_id", "kind", "date")
         ),
     }
     for body_id, members in _group(people.values(), "body_id").items():
@@ -280,13 +281,39 @@ def _compliance_counts(members, secondments, records, period: Period, parameters
             counts["supervisions"]["due"] += due
             counts["supervisions"]["done"] += min(due, len(records["supervisions"][pid]))
         kinds = {a["kind"] for a in records["acknowledgements"][pid]}
-        if _status_at(p, secondments.get(pid, []), period.as_of) and _on_npm_work(p):
-            counts["acknowledgements"]["due"] += 1
-            counts["acknowledgements"]["done"] += "independence" in kinds
+        due, done = uk15_due_done(
+            p, secondments.get(pid, []), records["acknowledgements"][pid], period
+        )
+        counts["acknowledgements"]["due"] += due
+        counts["acknowledgements"]["done"] += done
         if p["left"] and period.start <= p["left"] <= period.as_of:
             counts["exit_acknowledgements"]["due"] += 1
             counts["exit_acknowledgements"]["done"] += "exit_confidentiality" in kinds
     return counts
+
+
+def uk15_due_done(person, secondments, acknowledgements, period: Period) -> tuple[bool, bool]:
+    """UK-15: "where seconded staff are involved in NPM work, they will be made aware".
+
+    Due: someone on NPM work with a secondment current on some day of the year
+    (up to today, for the year still running). Done: they acknowledged the duty
+    to act with independence on or before the year's end, and not before the
+    start of that secondment (an acknowledgement from an earlier post does not
+    cover a later secondment).
+    """
+    if not _on_npm_work(person):
+        return False, False
+    year = Window(period.start, period.as_of)
+    current = [s for s in secondments if overlaps(s["start"], s["end"], year)]
+    if not current:
+        return False, False
+    dates = [a["date"] for a in acknowledgements if a["kind"] == "independence"]
+    done = any(
+        (s["start"] is None or s["start"] <= day) and day <= period.end
+        for s in current
+        for day in dates
+    )
+    return True, done
 
 
 def _assessment_in_force(assessment: dict, period: Period, parameters) -> bool:

@@ -411,14 +411,15 @@ def _safeguards(ctx: _Context) -> Section:
         "UK-12: every secondee in post during the year needs an assessment of possible "
         "conflicts of interest in force (made in the year, or earlier and not yet due for "
         "review). UK-13: regular supervision, counted as one meeting due for each full period "
-        "set by the policy's supervision interval in post during the year. UK-15: everyone on NPM "
-        "work acknowledges the duty to act with real and perceived independence; leavers "
-        "acknowledge continuing confidentiality.",
+        "set by the policy's supervision interval in post during the year. UK-15: seconded "
+        "staff on NPM work (a secondment current on some day of the year) acknowledge the duty "
+        "to act with real and perceived independence, on or before the year's end and not "
+        "before that secondment began; leavers acknowledge continuing confidentiality.",
     )
     names = {
         "assessments": "Conflict-of-interest assessments in force (UK-12)",
         "supervisions": "Supervision meetings (UK-13)",
-        "acknowledgements": "Acknowledgements of independence (UK-15)",
+        "acknowledgements": "Secondees' acknowledgements of independence (UK-15)",
         "exit_acknowledgements": "Leavers' confidentiality acknowledgements",
     }
     rows = []
@@ -430,6 +431,20 @@ def _safeguards(ctx: _Context) -> Section:
             rows.append([name, counts["due"], counts["done"], ratio(counts["done"], counts["due"])])
     section.tables.append(
         Table("due_and_done", "Due and done", ["Safeguard", "Due", "Done", "Done (%)"], rows)
+    )
+    trend = []
+    for y in ctx.years:
+        counts = ctx.get("compliance", "acknowledgements", year=y)
+        due, done = (counts["due"], counts["done"]) if counts else (None, None)
+        trend.append([str(y), due, done, ratio(done or 0, due or 0) if counts else Share(None)])
+    section.tables.append(
+        Table(
+            "uk15_by_year",
+            "Secondees' acknowledgements of independence by year (UK-15)",
+            ["Year", "Due", "Done", "Done (%)"],
+            trend,
+            note="Frozen years keep the figures taken when they were frozen.",
+        )
     )
     return section
 
