@@ -15,7 +15,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -107,6 +107,28 @@ def travel_table(regions) -> dict[str, dict[str, int]]:
     return {a: {b: travel_cost(a, b) for b in regions} for a in regions}
 
 
+@dataclass(frozen=True)
+class ParameterSource:
+    """Where a parameter's figure comes from.
+
+    `guidance`: the figure is in the guidance; `cites` name the paragraph and
+    `quote` gives its words, which contain the figure. `npm`: the figure is this
+    NPM's own choice, adopted by `adopted_by` on `adopted_on`; it carries no
+    citation (citations stay on the rules, never on a number the cited
+    paragraph does not contain).
+    """
+
+    source: str
+    cites: tuple[str, ...] = ()
+    quote: str = ""
+    adopted_by: str = ""
+    adopted_on: dt.date | None = None
+    note: str = ""
+
+
+SOURCE_KINDS = ("guidance", "npm")
+
+
 class PolicyError(ValueError):
     """A policy that cannot be used; `path` names the offending entry."""
 
@@ -156,6 +178,8 @@ class Policy:
     rules: dict[str, RuleSpec]
     findings: dict[str, FindingSpec]
     document: dict  # the effective policy as plain data, for display and versioning
+    #: parameter name -> where its figure comes from (absent in older policy files)
+    parameter_sources: dict[str, ParameterSource] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -252,7 +276,11 @@ def build_policy(document: dict, path: str = "policy") -> Policy:
     params = _parameters(document.get("parameters") or {}, f"{path}.parameters")
     rules = _rules(document.get("rules") or {}, f"{path}.rules")
     findings = _findings(document.get("findings") or {}, f"{path}.findings")
+    sources = _parameter_sources(
+        document.get("parameter_sources") or {}, f"{path}.parameter_sources"
+    )
     return Policy(
+        parameter_sources=sources,
         id=str(document.get("id", "custom")),
         name=str(document.get("name", "Custom policy")),
         parameters=params,
@@ -299,6 +327,52 @@ def _parameters(raw: dict, path: str) -> Parameters:
         interference_remind_days=whole("interference_remind_days", 1),
         policy_start=start,
     )
+
+
+def _parameter_sources(raw: Any, path: str) -> dict[str, ParameterSource]:
+    """Each parameter's source; a guidance source quotes its paragraph, an NPM one says who."""
+    if not isinstance(raw, dict):
+        raise PolicyError(path, "must be a mapping")
+    sources = {}
+    for name, item in raw.items():
+        where = f"{path}.{name}"
+        if name not in PARAMETER_DEFAULTS:
+            raise PolicyError(where, "unknown parameter")
+        if not isinstance(item, dict):
+            raise PolicyError(where, "must be a mapping")
+        _known_keys(item, {"source", "cites", "quote", "adopted_by", "adopted_on", "note"}, where)
+        kind = item.get("source")
+        if kind not in SOURCE_KINDS:
+            raise PolicyError(f"{where}.source", "must be guidance or npm")
+        note = str(item.get("note") or "")
+        if kind == "guidance":
+            quote = item.get("quote")
+            if not isinstance(quote, str) or not quote.strip():
+                raise PolicyError(f"{where}.quote", "a figure from the guidance quotes it")
+            sources[name] = ParameterSource(
+                kind, _cites(item.get("cites"), f"{where}.cites"), quote.strip(), note=note
+            )
+            continue
+        if item.get("cites") or item.get("quote"):
+            raise PolicyError(
+                f"{where}.cites",
+                "this NPM's own choice carries no citation: cite the rule, not the number",
+            )
+        adopted_by = item.get("adopted_by")
+        if not isinstance(adopted_by, str) or not adopted_by.strip():
+            raise PolicyError(f"{where}.adopted_by", "say who adopted this figure")
+        adopted_on = item.get("adopted_on")
+        if isinstance(adopted_on, str):
+            try:
+                adopted_on = dt.date.fromisoformat(adopted_on)
+            except ValueError:
+                adopted_on = None
+        if not isinstance(adopted_on, dt.date):
+            raise PolicyError(f"{where}.adopted_on", "must be the ISO date it was adopted")
+        sources[name] = ParameterSource(
+            kind, adopted_by=adopted_by.strip(), adopted_on=adopted_on, note=note
+        )
+    return sources
 
 
 def _cites(raw: Any, path: str) -> tuple[str, ...]:

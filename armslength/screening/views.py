@@ -16,7 +16,13 @@ from django.views import View
 from armslength.core import access
 from armslength.core.exports import export_response, requested_format
 from armslength.engine import codes
-from armslength.engine.policy import FINDING_IDS, RULE_IDS, PolicyError, load_policy_text
+from armslength.engine.policy import (
+    FINDING_IDS,
+    PARAMETER_DEFAULTS,
+    RULE_IDS,
+    PolicyError,
+    load_policy_text,
+)
 from armslength.register.models import Body, Establishment, Person
 from armslength.screening.models import PolicyVersion, current_policy, installation_policy_text
 from armslength.screening.services import policy_version_adopt, screen_register
@@ -139,6 +145,50 @@ class PolicyForm(forms.Form):
         return text
 
 
+#: How each parameter reads on the policy page, and how its figure is shown.
+PARAMETER_LABELS = {
+    "cooling_off_years": gettext_lazy("Cooling-off after former employment"),
+    "supervision_days": gettext_lazy("Supervision of secondees at least every"),
+    "assessment_review_months": gettext_lazy("Conflict assessments reviewed every"),
+    "min_secondment_months": gettext_lazy("Shortest secondment"),
+    "term_notice_days": gettext_lazy("Notice before a term of office ends"),
+    "interference_remind_days": gettext_lazy("Chase an interference report with no action after"),
+    "gender_balance_min_share": gettext_lazy("Gender balance: each at least"),
+    "policy_start": gettext_lazy("Recruitment records required for secondments from"),
+}
+PARAMETER_UNITS = {
+    "cooling_off_years": gettext_lazy("years"),
+    "supervision_days": gettext_lazy("days"),
+    "assessment_review_months": gettext_lazy("months"),
+    "min_secondment_months": gettext_lazy("months"),
+    "term_notice_days": gettext_lazy("days"),
+    "interference_remind_days": gettext_lazy("days"),
+}
+
+
+def parameter_value_text(name: str, value) -> str:
+    if value is None:
+        return str(_("none: former employees never take part in visits there"))
+    if name == "gender_balance_min_share":
+        return f"{value:.0%}"
+    if name == "policy_start":
+        return value.isoformat()
+    return f"{value} {PARAMETER_UNITS.get(name, '')}".strip()
+
+
+def parameter_rows(policy) -> list[dict]:
+    """Each parameter with its figure and where the figure comes from."""
+    return [
+        {
+            "name": name,
+            "label": PARAMETER_LABELS.get(name, name),
+            "shown": parameter_value_text(name, getattr(policy.parameters, name)),
+            "source": policy.parameter_sources.get(name),
+        }
+        for name in PARAMETER_DEFAULTS
+    ]
+
+
 class PolicyView(View):
     """The policy in force, in plain words with citations: printable for a staff handbook (UK-8)."""
 
@@ -155,6 +205,7 @@ class PolicyView(View):
                 "policy": policy,
                 "version": version,
                 "rules": [policy.rules[r] for r in RULE_IDS],
+                "parameters": parameter_rows(policy),
                 "findings": [policy.findings[f] for f in FINDING_IDS],
                 "versions": PolicyVersion.objects.select_related("created_by")[:50],
                 "is_current": pk is None or version == PolicyVersion.objects.first(),

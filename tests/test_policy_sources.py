@@ -1,0 +1,159 @@
+"""Where each policy parameter's figure comes from (issue 17).
+
+Every parameter says whether its figure is in the guidance (with the quotation)
+or is this NPM's own choice (who adopted it, when). A citation never sits on a
+number the cited paragraph does not contain: checked here against the seed text
+of the guidance itself.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from armslength.engine.policy import (
+    PACKS,
+    PARAMETER_DEFAULTS,
+    PolicyError,
+    load_policy_text,
+    shipped_policy,
+    shipped_policy_text,
+)
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+UK = SEEDS / "000_10032df56fbd7fcd.txt"
+APT = SEEDS / "001_30832937834d0860.txt"
+APT_QUESTIONS = {
+    "APT: skills": "Which skills",
+    "APT: other key considerations (OPCAT art. 18.2)": "What are the other key considerations",
+    "APT: privileges and guarantees": "Should NPM members and staff have the same privileges",
+    "APT: professional expertise": "What professional expertise",
+    "APT: seconded officials": "Can seconded state officials",
+    "APT: who are members and staff": "Who are NPM members and staff",
+    "APT: conflict of interest": "Which situations could represent a conflict of interest",
+    "APT: independence and impartiality": "What do independence and impartiality mean",
+}
+
+pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="the guidance seeds are not here")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def paragraph(cite: str) -> str:
+    """The text a citation points at: UK-n's paragraph, or an APT question's answer."""
+    if cite.startswith("UK-"):
+        n = int(cite[3:])
+        text = UK.read_text()
+        match = re.search(rf"(?ms)^{n}\. (.*?)(?=^{n + 1}\. |\Z)", text)
+        assert match, cite
+        return _squash(match.group(1))
+    text = APT.read_text()
+    start = text.index(APT_QUESTIONS[cite])
+    following = [text.find(q, start + 1) for q in APT_QUESTIONS.values()]
+    end = min([i for i in following if i > start] or [len(text)])
+    return _squash(text[start:end])
+
+
+def figure_words(name: str, value) -> list[str]:
+    """The ways a figure may be written in the guidance."""
+    if name == "gender_balance_min_share":
+        return [f"{value:.0%}", f"{round(value * 100)} per cent", f"{round(value * 100)}%"]
+    if hasattr(value, "isoformat"):
+        return [value.isoformat(), f"{value.day} {value:%B %Y}"]
+    return [str(value)]
+
+
+def citation_problems(policy) -> list[str]:
+    """Every parameter citation whose paragraph lacks the quote or the figure."""
+    problems = []
+    for name, source in policy.parameter_sources.items():
+        if source.source != "guidance":
+            continue
+        value = getattr(policy.parameters, name)
+        for cite in source.cites:
+            text = paragraph(cite)
+            if _squash(source.quote) not in text:
+                problems.append(f"{name}: the quote is not in {cite}")
+            if not any(w in source.quote for w in figure_words(name, value)):
+                problems.append(f"{name}: the quote of {cite} does not contain {value}")
+    return problems
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_every_parameter_of_every_pack_says_where_its_figure_comes_from(pack):
+    policy = shipped_policy(pack)
+    assert set(policy.parameter_sources) == set(PARAMETER_DEFAULTS)
+    for source in policy.parameter_sources.values():
+        if source.source == "npm":
+            assert source.adopted_by and source.adopted_on and not source.cites
+    assert citation_problems(policy) == []
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_parameter_comments_in_the_policy_file_cite_nothing(pack):
+    text = shipped_policy_text(pack)
+    block = text[text.index("\nparameters:") : text.index("\nparameter_sources:")]
+    assert not re.search(r"UK-\d|APT:|OPCAT", block), block
+
+
+def test_the_check_catches_a_citation_on_a_figure_the_paragraph_lacks():
+    text = shipped_policy_text().replace(
+        "  supervision_days:\n    source: npm\n",
+        "  supervision_days:\n    source: guidance\n    cites: [UK-13]\n"
+        '    quote: "Regular support and supervision from managers"\n',
+    )
+    text = re.sub(
+        r"(  supervision_days:\n    source: guidance\n.*?\n.*?\n)    adopted_by: .*\n"
+        r"    adopted_on: .*\n",
+        r"\1",
+        text,
+    )
+    policy = load_policy_text(text)
+    assert citation_problems(policy) == ["supervision_days: the quote of UK-13 does not contain 90"]
+
+
+def test_a_quote_that_is_in_the_paragraph_with_its_figure_passes():
+    text = shipped_policy_text().replace(
+        "  policy_start:\n    source: npm\n",
+        "  policy_start:\n    source: guidance\n    cites: [UK-6]\n"
+        '    quote: "recommended to the June Business Meeting for adoption"\n',
+    )
+    policy = load_policy_text(
+        re.sub(
+            r"(  policy_start:\n    source: guidance\n.*?\n.*?\n)    adopted_by: .*\n"
+            r"    adopted_on: .*\n",
+            r"\1",
+            text,
+        )
+    )
+    # the words are there, the figure 2014-06-01 is not: refused
+    assert citation_problems(policy) == [
+        "policy_start: the quote of UK-6 does not contain 2014-06-01"
+    ]
+
+
+def test_an_npm_choice_with_a_citation_is_refused_by_the_policy_itself():
+    text = shipped_policy_text().replace(
+        "  supervision_days:\n    source: npm\n",
+        "  supervision_days:\n    source: npm\n    cites: [UK-13]\n",
+    )
+    with pytest.raises(PolicyError, match=r"supervision_days\.cites: this NPM's own choice"):
+        load_policy_text(text)
+
+
+def test_policy_page_shows_each_figures_source_and_no_citation_beside_a_figure(cast, client_for):
+    page = client_for(cast.hmip_manager).get(reverse("screening:policy")).text
+    start = page.index('id="policy-parameters"')
+    params = page[start : page.index("</table>", start)]
+    for name in PARAMETER_DEFAULTS:
+        assert f'id="param-{name}"' in params
+    assert params.count("This NPM&#x27;s own choice") == len(PARAMETER_DEFAULTS) or params.count(
+        "This NPM's own choice"
+    ) == len(PARAMETER_DEFAULTS)
+    assert not re.search(r"UK-\d|APT:", params)
+    assert "90 days" in params and "(UK-13)" not in params
