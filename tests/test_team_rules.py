@@ -144,7 +144,7 @@ def test_the_planner_problem_uses_the_same_rules_and_the_policys_weights(cast, t
     from armslength.engine.policy import PLANNING_WEIGHTS
 
     start, end = today, today + dt.timedelta(days=60)
-    person(cast, "Lena Leaving", left=today + dt.timedelta(days=20))
+    person(cast, "Lena Leaving", left=today + dt.timedelta(days=40))
     person(cast, "Gone Before", left=today - dt.timedelta(days=1))
     person(cast, "Nora Non", npm_role="non_npm")
     elsewhere = Visit.objects.create(
@@ -172,7 +172,7 @@ def test_the_planner_problem_uses_the_same_rules_and_the_policys_weights(cast, t
     people = {p["id"]: p for p in problem["people"]}
     assert "gone-before" not in " ".join(people) and not any("nora" in k for k in people)
     lena = next(p for k, p in people.items() if "lena" in k)
-    assert {"start": (today + dt.timedelta(days=20)).isoformat(), "end": end.isoformat()} in lena[
+    assert {"start": (today + dt.timedelta(days=40)).isoformat(), "end": end.isoformat()} in lena[
         "unavailable"
     ]
     alice = people[cast.alice.key]["unavailable"]

@@ -366,7 +366,7 @@ def load_demo(*, seed: int = 1, today: dt.date, npm: DemoNpm = UK) -> list[DemoL
     people = _load_people(npm, rng, bodies, organisations, establishments, today)
     _load_declarations(npm, rng, people, organisations, establishments, today)
     _load_safeguards(npm, rng, people, today)
-    _load_visits(npm, rng, bodies, establishments, today)
+    _load_visits(npm, rng, bodies, establishments, today, seed)
     logins = _load_accounts(npm, bodies, people)
     _load_round(npm, bodies[npm.home], today)
     # Drawn from a second generator so the people above stay as they were.
@@ -703,30 +703,88 @@ def _load_safeguards(npm, rng, people, today) -> None:
             )
 
 
-def _load_visits(npm, rng, bodies, establishments, today) -> None:
-    """A programme for the next months for the bodies with demo managers."""
+def _load_visits(npm, rng, bodies, establishments, today, seed: int = 1) -> None:
+    """A programme for the next months for the bodies with demo managers; the largest
+    of them gets a full one (`_load_programme`), worth running the planner on."""
+    largest = max(npm.managed, key=lambda key: dict(npm.staffing).get(key, 0))
     for key in npm.managed:
         body = bodies[key]
         places = [e for e in establishments if body in e.visiting_bodies.all()]
+        if key == largest:
+            # drawn from its own generator: the other bodies' visits stay as they were
+            _load_programme(npm, random.Random(seed + 2000), body, places, today)
+            continue
         for _n in range(12):
-            start = today + dt.timedelta(days=rng.randint(-60, 240))
-            requires = {}
-            if rng.random() < 0.4:
-                requires["legal"] = 1
-            if rng.random() < 0.4:
-                requires["medical"] = 1
-            Visit.objects.create(
-                body=body,
-                establishment=rng.choice(places),
-                start=start,
-                end=start + dt.timedelta(days=rng.randint(0, 4)),
-                type=rng.choice(list(VisitType.values)),
-                status=VisitStatus.DONE if start < today else VisitStatus.PLANNED,
-                team_size=rng.choice([2, 3, 3, 4]),
-                requires=requires,
-                min_women=rng.choice([0, 0, 1]),
-                needs_lead=rng.random() < 0.7,
-            )
+            _demo_visit(rng, body, places, today, today + dt.timedelta(days=rng.randint(-60, 240)))
+
+
+def _demo_visit(rng, body, places, today, start) -> Visit:
+    requires = {}
+    if rng.random() < 0.4:
+        requires["legal"] = 1
+    if rng.random() < 0.4:
+        requires["medical"] = 1
+    return Visit.objects.create(
+        body=body,
+        establishment=rng.choice(places),
+        start=start,
+        end=start + dt.timedelta(days=rng.randint(0, 4)),
+        type=rng.choice(list(VisitType.values)),
+        status=VisitStatus.DONE if start < today else VisitStatus.PLANNED,
+        team_size=rng.choice([2, 3, 3, 4]),
+        requires=requires,
+        min_women=rng.choice([0, 0, 1]),
+        needs_lead=rng.random() < 0.7,
+    )
+
+
+#: the largest body's programme: visits per person over the coming months, and how far ahead
+PROGRAMME_PER_PERSON = 3
+PROGRAMME_DAYS = 210
+
+
+def _load_programme(npm, rng, body, places, today) -> None:
+    """A realistic programme for the coming months: a few hundred visits on working days,
+    some already staffed in part (and a few fully), some joint with a partner body whose
+    inspector is on the team. Members are added through `assignment_add`, so every team
+    rule applies and whoever is refused is simply not added."""
+    from armslength.screening.services import screen_register
+
+    for _n in range(4):  # a few done in the last weeks
+        _demo_visit(rng, body, places, today, today - dt.timedelta(days=rng.randint(7, 60)))
+    staff = list(Person.objects.filter(body=body).prefetch_related("secondments"))
+    count = PROGRAMME_PER_PERSON * len(staff)
+    screening = screen_register(today)
+    for _n in range(count):
+        start = today + dt.timedelta(days=rng.randint(1, PROGRAMME_DAYS))
+        start -= dt.timedelta(days=max(0, start.weekday() - 4))  # no visit starts at a weekend
+        visit = _demo_visit(rng, body, places, today, max(start, today + dt.timedelta(days=1)))
+        roll = rng.random()
+        partners = [b for b in visit.establishment.visiting_bodies.all() if b != body]
+        if roll < 0.1 and partners:
+            partner = rng.choice(partners)
+            visit.partner_bodies.add(partner)
+            _staff(rng, visit, list(Person.objects.filter(body=partner)), 1, screening)
+        elif roll < 0.35:
+            _staff(rng, visit, staff, rng.randint(1, visit.team_size - 1), screening)
+        elif roll < 0.4:
+            _staff(rng, visit, staff, visit.team_size, screening)
+
+
+def _staff(rng, visit, people, wanted, screening) -> None:
+    """Put up to `wanted` people on the visit's team, a lead first when it needs one."""
+    from armslength.visits.services import AssignmentRefused, assignment_add
+
+    added = 0
+    for person in rng.sample(people, k=min(len(people), 4 * wanted)):
+        if added == wanted:
+            return
+        role = "lead" if visit.needs_lead and not added and person.can_lead else "member"
+        try:
+            assignment_add(visit=visit, person=person, role=role, screening=screening)
+        except AssignmentRefused:
+            continue
+        added += 1
 
 
 INTERFERENCE_KINDS = ["intimidation"] * 5 + ["hindrance"] * 3 + ["reprisal"] * 2 + ["other"]

@@ -16,10 +16,10 @@ from django.utils import timezone
 from armslength.accounts.models import Role as UserRole
 from armslength.accounts.models import User
 from armslength.engine import team
-from armslength.engine.policy import PLANNING_WEIGHTS, travel_table
 from armslength.engine.verdicts import Reason, Result, Verdict
 from armslength.register.models import Person
 from armslength.screening.services import screen_register
+from armslength.visits import planning
 from armslength.visits.models import (
     Assignment,
     Override,
@@ -486,148 +486,89 @@ def _place_requests_update(visit: Visit, body_id: int) -> None:
             request.save(update_fields=["status", "filled_at"])
 
 
-# --- the planner in the web app ------------------------------------------------------------
+# --- the planner in the web app (armslength/visits/planning.py builds and reads) ------------
 
 
 def planning_problem(*, body, start: dt.date, end: dt.date) -> dict:
-    """The body's planned visits in the period and its people, as a planner problem.
+    """The planner problem for the body's planned visits in the period
+    (`planning.planning_build`), with the policy version it was screened under."""
+    build = planning.planning_build(body=body, start=start, end=end)
+    return {**build.problem, "policy_version": build.policy_version}
 
-    The team rules come from `engine/team.py`, as for a team built by hand: people
-    doing no NPM work are left out; days out of post, leave and places already held
-    on other (not cancelled) visits are unavailable days; the year's workload used
-    elsewhere comes off the limits. Weights and travel costs are the policy's.
+
+def plan_accept(*, run, visit_keys: list[str], user=None) -> planning.Acceptance:
+    """Complete the chosen visits' teams with the run's proposals, through `assignment_add`
+    (every team rule, verdict and audit of a team built by hand).
+
+    Each team is completed wholly or not at all. People already on it stay and are not
+    added again, so accepting twice changes nothing; a proposed lead joins as a member
+    when the team already has a lead; a team never grows beyond its size.
     """
+    from armslength.core import access
+
     screening = screen_register()
-    visits = list(
-        Visit.objects.filter(
-            body=body, status=VisitStatus.PLANNED, start__gte=start, start__lte=end
-        ).select_related("establishment")
-    )
-    people = [
-        p
-        for p in Person.objects.filter(body=body).prefetch_related("secondments", "unavailability")
-        if p.npm_role != team.NON_NPM and _in_post_some_day(p, start, end)
-    ]
-    # the planner sees the whole team so far (a joint visit's partners' people too): it
-    # plans what is still needed, and drops visits already fully staffed
-    open_needs = {v.key: remaining_need(v) for v in visits}
-    visits = [v for v in visits if open_needs[v.key]["team_size"] > 0]
-    regions = sorted(
-        {p.home_region or "unknown" for p in people}
-        | {v.establishment.region or "unknown" for v in visits}
-    )
-    # places already held stay (a joint visit's partners' too): every held place, on the
-    # planned visits as well, is a busy day and uses the year's allowance
-    problem_people = [_problem_person(p, body, start, end, set()) for p in people]
-    conflicts = []
-    for v in visits:
-        for p in people:
-            result = visit_verdict(screening, v, p)
-            if result.verdict != Verdict.CLEAR:
-                conflicts.append({"person": p.key, "visit": v.key, "verdict": result.verdict.code})
-    return {
-        "format": "armslength.plan-problem/1",
-        "horizon": {"start": start.isoformat(), "end": end.isoformat()},
-        "travel": travel_table(regions),
-        "weights": dict(PLANNING_WEIGHTS),
-        "people": problem_people,
-        "visits": [
-            {
-                "id": v.key,
-                "establishment": v.establishment.key,
-                "region": v.establishment.region or "unknown",
-                "start": v.start.isoformat(),
-                "end": v.end.isoformat(),
-                **{k: val for k, val in open_needs[v.key].items() if k != "on_team"},
-            }
-            for v in visits
-        ],
-        "conflicts": conflicts,
-        "policy_version": screening.version,
+    result = planning.Acceptance()
+    chosen = set(visit_keys)
+    proposals = [a for a in (run.plan or {}).get("assignments", []) if a["visit"] in chosen]
+    people = {
+        p.key: p
+        for p in Person.objects.filter(body=run.body, key__in={a["person"] for a in proposals})
     }
+    visits = Visit.objects.filter(key__in=chosen, body=run.body).select_related("establishment")
+    if user is not None:
+        visits = visits.filter(pk__in=access.readable(user, Visit).values("pk"))
+    for visit in visits.order_by("start", "pk"):
+        mine = [a for a in proposals if a["visit"] == visit.key]
+        try:
+            with transaction.atomic():
+                added = _complete_team(visit, mine, people, user, screening)
+        except AssignmentRefused as exc:
+            result.refused.append((visit, str(exc)))
+            continue
+        if added:
+            result.changed.append((visit, added))
+        else:
+            result.unchanged.append(visit)
+    return result
 
 
-def _in_post_some_day(person: Person, start: dt.date, end: dt.date) -> bool:
-    post = person.post()
-    out = sum((b - a).days + 1 for a, b, _why in team.out_of_post(post, start, end))
-    return out < (end - start).days + 1
-
-
-def _problem_person(p: Person, body, start: dt.date, end: dt.date, planned: set[str]) -> dict:
-    """One person of a planner problem, with the team rules applied as days and limits."""
-    post = p.post()
-    held = bookings(p)
-    busy = [(a, b) for a, b, _why in team.out_of_post(post, start, end)]
-    busy += [(u.start, u.end) for u in p.unavailability.all() if u.end >= start and u.start <= end]
-    busy += [
-        (b.first, b.last)
-        for b in held
-        if team.counts(b) and b.visit not in planned and b.last >= start and b.first <= end
-    ]
-    person = {
-        "id": p.key,
-        "body": body.abbreviation,
-        # a secondee on any day of the horizon never leads and costs the secondee weight
-        "category": "secondee" if team.is_secondee_during(post, start, end) else p.category,
-        "expertise": p.expertise,
-        "gender": p.gender,
-        "region": p.home_region or "unknown",
-        "can_lead": p.can_lead,
-        "unavailable": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in sorted(busy)],
-    }
-    # Limits over the horizon are what is left of the year's allowance.
-    used_visits, used_days = team.workload(held, start.year, exclude=tuple(planned))
-    if p.max_visits is not None:
-        person["max_visits"] = max(0, p.max_visits - used_visits)
-    if p.max_days is not None:
-        person["max_days"] = max(0, p.max_days - used_days)
-    return person
-
-
-def remaining_need(visit: Visit) -> dict:
-    """What the planner still has to find for a visit, given the team so far.
-
-    On a joint visit the partner bodies' people may already be on the team: the
-    planner sees the whole team, so their places, expertise, women and lead count.
-    """
-    places = [a for a in visit.assignments.select_related("person") if a.role != Role.PREPARATION]
-    people = [a.person for a in places]
-    return {
-        "team_size": max(0, visit.team_size - len(places)),
-        "requires": {
-            tag: n - have
-            for tag, n in (visit.requires or {}).items()
-            if (have := sum(1 for p in people if tag in p.expertise)) < n
-        },
-        "min_women": max(0, visit.min_women - sum(1 for p in people if p.gender == "female")),
-        "needs_lead": visit.needs_lead and not any(a.role == Role.LEAD for a in places),
-        "on_team": [a.person.key for a in places],
-    }
-
-
-@transaction.atomic
-def plan_accept(*, run, visit_keys: list[str], user=None) -> tuple[int, list[str]]:
-    """Create the proposed teams of the chosen visits, through the same checks as by hand."""
-    screening = screen_register()
-    created, problems = 0, []
-    people = {p.key: p for p in Person.objects.filter(body=run.body)}
-    for visit in Visit.objects.filter(key__in=visit_keys, body=run.body):
-        for a in (a for a in run.plan["assignments"] if a["visit"] == visit.key):
-            try:
-                assignment_add(
-                    visit=visit,
-                    person=people[a["person"]],
-                    role=a["role"],
-                    user=user,
-                    screening=screening,
-                )
-                created += 1
-            except AssignmentRefused as exc:
-                problems.append(str(exc))
-    if problems:
-        transaction.set_rollback(True)
-        return 0, problems
-    return created, []
+def _complete_team(visit, proposals, people, user, screening) -> list[str]:
+    """Add the proposed people not yet on the team; the names added ("Name (lead)")."""
+    Visit.objects.select_for_update().filter(pk=visit.pk).first()  # one acceptance at a time
+    held = {a.person_id: a.role for a in visit.assignments.all()}
+    new = []
+    for a in proposals:
+        person = people.get(a["person"])
+        if person is None:
+            raise AssignmentRefused(f"{a['person']} is no longer in the register.")
+        if held.get(person.pk, Role.PREPARATION) == Role.PREPARATION:
+            new.append((person, a["role"]))
+    if not new:
+        return []
+    places = sum(1 for role in held.values() if role != Role.PREPARATION)
+    if places + len(new) > visit.team_size:
+        message = (
+            f"Not accepted for {visit}: it would make a team of {places + len(new)}, larger "
+            f"than its size {visit.team_size} (the team changed since the plan was made, or "
+            "someone on it no longer counts: remove them, then plan again)."
+        )
+        LogEntry.objects.log_create(
+            visit,
+            force_log=True,
+            action=LogEntry.Action.UPDATE,
+            actor=user,
+            changes={"refused plan": [", ".join(p.name for p, _r in new), message]},
+        )
+        raise AssignmentRefused(message, "team-size")
+    has_lead = Role.LEAD in held.values()
+    added = []
+    for person, role in new:
+        if role == Role.LEAD and has_lead:
+            role = Role.MEMBER  # the visit already has a lead: the proposed lead joins
+        assignment_add(visit=visit, person=person, role=role, user=user, screening=screening)
+        has_lead = has_lead or role == Role.LEAD
+        added.append(f"{person.name} ({Role(role).label.lower()})")
+    return added
 
 
 # --- leavers ------------------------------------------------------------------------------

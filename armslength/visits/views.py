@@ -22,7 +22,6 @@ from armslength.accounts.models import Role as UserRole
 from armslength.core import access
 from armslength.core.forms import DateInput
 from armslength.core.views import ObjectEditView, record_views
-from armslength.engine.policy import PLANNING_WEIGHTS
 from armslength.engine.verdicts import Verdict
 from armslength.register.filters import SearchFilterSet
 from armslength.register.models import Body, Person
@@ -48,6 +47,7 @@ from armslength.visits.models import (
     VisitStatus,
     VisitType,
 )
+from armslength.visits.planning import plan_review, planning_build, progress_words
 from armslength.visits.services import (
     AssignmentRefused,
     PlaceRequestRefused,
@@ -61,7 +61,6 @@ from armslength.visits.services import (
     place_request_filled,
     place_request_withdraw,
     plan_accept,
-    planning_problem,
     team_totals,
     team_warnings,
     visit_verdict,
@@ -475,7 +474,7 @@ class PlanningStartView(View):
                 request, "visits/planning_start.html", {"form": form, "runs": []}, status=400
             )
         body = request.user.body
-        problem = planning_problem(
+        build = planning_build(
             body=body, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
         )
         run = PlanningRun.objects.create(
@@ -483,12 +482,10 @@ class PlanningStartView(View):
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             time_limit=form.cleaned_data["time_limit"],
-            problem=problem,
-            policy_version=problem.pop("policy_version"),
+            problem=build.problem,
+            policy_version=build.policy_version,
             created_by=request.user,
         )
-        run.problem = problem
-        run.save(update_fields=["problem"])
         transaction.on_commit(lambda: run_planner.enqueue(run.pk))
         return HttpResponseRedirect(run.get_absolute_url())
 
@@ -497,49 +494,18 @@ class PlanningRunView(View):
     def get(self, request, pk):
         run = access.get_readable(request.user, PlanningRun, pk)
         template = "visits/_planning_progress.html" if request.htmx else "visits/planning_run.html"
-        return render(request, template, {"run": run, **self.review(request, run)})
-
-    def review(self, request, run) -> dict:
-        if run.status != RunStatus.DONE or not run.plan:
-            return {}
-        people = {p.key: p for p in Person.objects.filter(body=run.body)}
-        # through core.access: a manager not to know of an unannounced visit does not see it
-        visits = {
-            v.key: v
-            for v in access.readable(request.user, Visit)
-            .filter(body=run.body, key__in=[v["id"] for v in run.problem["visits"]])
-            .select_related("establishment")
-        }
-        verdicts = {(c["person"], c["visit"]): c["verdict"] for c in run.problem["conflicts"]}
-        # the weights and travel costs the run was solved with (the policy's, when built)
-        weights = {**PLANNING_WEIGHTS, **run.problem.get("weights", {})}
-        travel = run.problem.get("travel") or {}
-        regions = {v["id"]: v["region"] for v in run.problem["visits"]}
-        planned = {p["id"]: p for p in run.problem["people"]}
-        teams = {}
-        for a in run.plan["assignments"]:
-            person = people.get(a["person"])
-            entry = planned.get(a["person"], {})
-            cost = travel.get(entry.get("region"), {}).get(regions[a["visit"]], 0)
-            verdict = verdicts.get((a["person"], a["visit"]), "clear")
-            terms = {
-                "travel": cost * weights["travel"],
-                "secondee": weights["secondee"] if entry.get("category") == "secondee" else 0,
-                "declared": weights["declared"] if verdict == "declared" else 0,
-                "restricted": weights["restricted"] if verdict == "restricted" else 0,
-            }
-            teams.setdefault(a["visit"], []).append((person, a["role"], verdict, terms))
-        proposed = [
-            (visits[k], teams[k])
-            for k in sorted(teams, key=lambda k: visits[k].start)
-            if k in visits
-        ]
-        unplanned = [
-            (visits[u["visit"]], u["reasons"])
-            for u in run.plan["unplanned"]
-            if u["visit"] in visits
-        ]
-        return {"proposed": proposed, "unplanned": unplanned}
+        context = {"run": run, "progress_words": progress_words(run.objective, run.bound)}
+        if run.status in (RunStatus.DONE, RunStatus.CANCELLED) and run.plan:
+            # through core.access: a manager not to know of an unannounced visit does not see it
+            visits = access.readable(request.user, Visit).filter(
+                body=run.body, start__gte=run.start, start__lte=run.end
+            )
+            context["review"] = plan_review(
+                run=run,
+                visits=list(visits.select_related("establishment")),
+                screening=screen_register(),
+            )
+        return render(request, template, context)
 
     def post(self, request, pk):
         run = access.get_writable(request.user, PlanningRun, pk)
@@ -550,22 +516,23 @@ class PlanningRunView(View):
             )
             return HttpResponseRedirect(run.get_absolute_url())
         chosen = request.POST.getlist("visit")
-        created, problems = plan_accept(run=run, visit_keys=chosen, user=request.user)
-        if problems:
-            for problem in problems[:5]:
-                messages.error(request, problem)
-            messages.error(
-                request,
-                _(
-                    "Nothing was accepted: the register changed since the "
-                    "plan was made. Run the planner again."
-                ),
-            )
-        else:
+        result = plan_accept(run=run, visit_keys=chosen, user=request.user)
+        for visit, added in result.changed:
             messages.success(
                 request,
-                _("%(n)s assignments made for %(v)s visits.") % {"n": created, "v": len(chosen)},
+                _("Team changed: %(visit)s — added %(names)s.")
+                % {"visit": visit, "names": ", ".join(added)},
             )
+        for _visit, why in result.refused:
+            messages.error(request, why)
+        if result.unchanged:
+            messages.info(
+                request,
+                _("Nothing changed for %(visits)s: the proposed people are already on the team.")
+                % {"visits": "; ".join(str(v) for v in result.unchanged)},
+            )
+        if not (result.changed or result.refused or result.unchanged):
+            messages.info(request, _("No team was chosen: nothing changed."))
         return HttpResponseRedirect(run.get_absolute_url())
 
 

@@ -1,0 +1,431 @@
+"""The web planner: a problem built from the register, and its proposal read in words.
+
+Teams are completed, never replaced: the people already on a visit's team stay,
+and the problem only asks the planner for what they do not cover. Who may be on a
+team at all is `engine/team.py`'s eligibility, the same rule as for a team built by
+hand; the verdicts are the conflict engine's. The problem is in the format of
+`specs/planning.md`, so `armslength plan` and its independent checker read it too.
+Accepting a proposal goes through `services.plan_accept` (the one door).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from armslength.engine import team
+from armslength.engine.policy import PLANNING_WEIGHTS, travel_table
+from armslength.engine.verdicts import Verdict
+from armslength.register.models import Person
+from armslength.visits.models import Assignment, Override, OverrideStatus, Role, Visit, VisitStatus
+
+#: the verdicts under which someone already on a team no longer counts on it
+NOT_ON_THE_VISIT = (Verdict.BLOCK, Verdict.PREPARATION_ONLY)
+
+
+@dataclass
+class Standing:
+    """A visit's team as it stands, and what it still needs from the planner.
+
+    `members` are the people on the visit itself who are eligible on its dates and
+    whose verdict lets them take part; they cover size, expertise, women and lead.
+    `stale` are on the team but no longer eligible or now barred: they cover
+    nothing, and the review names them so a manager can remove them.
+    """
+
+    visit: Visit
+    members: list[tuple[Person, str]] = field(default_factory=list)
+    stale: list[tuple[Person, str, list[str]]] = field(default_factory=list)
+    places: int = 0  # every place on the visit itself, stale ones included
+    team_size: int = 0
+    requires: dict[str, int] = field(default_factory=dict)
+    min_women: int = 0
+    needs_lead: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.team_size == 0
+
+    @property
+    def shortfalls(self) -> list[str]:
+        """What a full team still lacks (the planner can add nobody to a full team)."""
+        lacks = [f"{n} with {tag} expertise" for tag, n in self.requires.items()]
+        if self.min_women:
+            lacks.append(f"{self.min_women} more women")
+        if self.needs_lead:
+            lacks.append("a lead")
+        return lacks
+
+
+def standing(visit: Visit, screening) -> Standing:
+    """What the members of `visit`'s team cover, by the team and conflict rules as they are
+    now (`team.eligibility`, the engine's verdict with any approved override)."""
+    from armslength.visits.services import visit_verdict
+
+    state = Standing(visit)
+    for a in _team(visit):
+        if a.role == Role.PREPARATION:
+            continue
+        state.places += 1
+        why = list(team.eligibility(a.person.post(), visit.start, visit.end).reasons)
+        verdict = visit_verdict(screening, visit, a.person)
+        if verdict.verdict in NOT_ON_THE_VISIT:
+            why += [f"{r.text} ({', '.join(r.cites)})" for r in verdict.reasons]
+        if why:
+            state.stale.append((a.person, a.role, why))
+        else:
+            state.members.append((a.person, a.role))
+    people = [p for p, _role in state.members]
+    state.team_size = max(0, visit.team_size - len(people))
+    state.requires = {
+        tag: n - have
+        for tag, n in (visit.requires or {}).items()
+        if (have := sum(1 for p in people if tag in (p.expertise or ()))) < n
+    }
+    state.min_women = max(0, visit.min_women - sum(1 for p in people if p.gender == "female"))
+    state.needs_lead = visit.needs_lead and not any(r == Role.LEAD for _p, r in state.members)
+    return state
+
+
+def _team(visit: Visit):
+    cached = getattr(visit, "_prefetched_objects_cache", {}).get("assignments")
+    if cached is not None:
+        return cached
+    return visit.assignments.select_related("person").prefetch_related("person__secondments")
+
+
+def period_visits(body, start: dt.date, end: dt.date):
+    """The body's planned visits starting in the period, each with its team."""
+    return (
+        Visit.objects.filter(
+            body=body, status=VisitStatus.PLANNED, start__gte=start, start__lte=end
+        )
+        .select_related("establishment")
+        .prefetch_related("assignments__person__secondments")
+        .order_by("start", "pk")
+    )
+
+
+@dataclass
+class Build:
+    """A planner problem and what the builder found about the teams it completes."""
+
+    problem: dict
+    standings: list[Standing]
+    policy_version: str
+
+
+def planning_build(*, body, start: dt.date, end: dt.date, screening=None) -> Build:
+    """The body's planned visits in the period and its people, as a planner problem.
+
+    - A visit asks only for what its members do not cover: `team_size`, `requires`
+      and `min_women` lowered by them, `needs_lead` cleared when one of them leads;
+      a visit whose team is full is left out (the planner adds nobody to it).
+    - People: the body's people eligible (`team.eligibility`) on the dates of at
+      least one of those visits; their days out of post, leave and places already
+      held on any team (those visits included) are unavailable days, and the
+      year's visits and days they already hold come off their limits.
+    - Verdicts: the conflict engine's, lowered by any approved override.
+    Weights and travel costs are the policy's.
+    """
+    from armslength.screening.services import screen_register
+
+    screening = screening or screen_register()
+    visits = list(period_visits(body, start, end))
+    standings = [standing(v, screening) for v in visits]
+    open_ = [s for s in standings if not s.complete]
+    people = [
+        p
+        for p in Person.objects.filter(body=body).prefetch_related("secondments", "unavailability")
+        if any(team.eligibility(p.post(), s.visit.start, s.visit.end).eligible for s in open_)
+    ]
+    held = _bookings_of(people)
+    regions = sorted(
+        {p.home_region or "unknown" for p in people}
+        | {s.visit.establishment.region or "unknown" for s in open_}
+    )
+    problem = {
+        "format": "armslength.plan-problem/1",
+        "horizon": {"start": start.isoformat(), "end": end.isoformat()},
+        "travel": travel_table(regions),
+        "weights": dict(PLANNING_WEIGHTS),
+        "people": [_problem_person(p, body, start, end, held.get(p.pk, ())) for p in people],
+        "visits": [_problem_visit(s) for s in open_],
+        "conflicts": _conflicts(screening, [s.visit for s in open_], people),
+    }
+    return Build(problem, standings, screening.version)
+
+
+def _problem_visit(s: Standing) -> dict:
+    v = s.visit
+    return {
+        "id": v.key,
+        "establishment": v.establishment.key,
+        "region": v.establishment.region or "unknown",
+        "start": v.start.isoformat(),
+        "end": v.end.isoformat(),
+        "team_size": s.team_size,
+        "requires": dict(s.requires),
+        "min_women": s.min_women,
+        "needs_lead": s.needs_lead,
+    }
+
+
+def _bookings_of(people: list[Person]) -> dict[int, tuple[team.Booking, ...]]:
+    """Every place these people hold, as the team rules read them (one query)."""
+    out: dict[int, list[team.Booking]] = {}
+    rows = Assignment.objects.filter(person__in=people).select_related(
+        "visit", "visit__establishment"
+    )
+    for a in rows:
+        out.setdefault(a.person_id, []).append(
+            team.Booking(
+                visit=a.visit.key,
+                first=a.visit.start,
+                last=a.visit.end,
+                role=a.role,
+                cancelled=a.visit.status == VisitStatus.CANCELLED,
+                label=str(a.visit),
+            )
+        )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _problem_person(p: Person, body, start: dt.date, end: dt.date, held) -> dict:
+    """One person of a planner problem, with the team rules applied as days and limits."""
+    post = p.post()
+    busy = [(a, b) for a, b, _why in team.out_of_post(post, start, end)]
+    busy += [(u.start, u.end) for u in p.unavailability.all() if u.end >= start and u.start <= end]
+    # places already held, on this period's teams too: a member is busy on their visit
+    busy += [(b.first, b.last) for b in held if team.counts(b) and b.last >= start]
+    busy = [(max(a, start), min(b, end)) for a, b in busy if a <= end]
+    person = {
+        "id": p.key,
+        "body": body.abbreviation,
+        # a secondee on any day of the horizon never leads and costs the secondee weight
+        "category": "secondee" if team.is_secondee_during(post, start, end) else p.category,
+        "expertise": list(p.expertise or ()),
+        "gender": p.gender,
+        "region": p.home_region or "unknown",
+        "can_lead": p.can_lead,
+        "unavailable": [
+            {"start": a.isoformat(), "end": b.isoformat()} for a, b in sorted(set(busy))
+        ],
+    }
+    # Limits over the horizon are what is left of the allowance in the tightest
+    # year the period touches, members' places on this period's teams included.
+    used = [team.workload(held, year) for year in range(start.year, end.year + 1)]
+    if p.max_visits is not None:
+        person["max_visits"] = max(0, min(p.max_visits - n for n, _d in used))
+    if p.max_days is not None:
+        person["max_days"] = max(0, min(p.max_days - d for _n, d in used))
+    return person
+
+
+def _conflicts(screening, visits: list[Visit], people: list[Person]) -> list[dict]:
+    """Each (person, visit) whose verdict is not clear. An approved override is read
+    through `visit_verdict`; pairs without one take the engine's verdict directly."""
+    from armslength.visits.services import visit_verdict
+
+    overridden = set(
+        Override.objects.filter(visit__in=visits, status=OverrideStatus.APPROVED).values_list(
+            "visit_id", "person_id"
+        )
+    )
+    out = []
+    for v in visits:
+        for p in people:
+            if (v.pk, p.pk) in overridden:
+                verdict = visit_verdict(screening, v, p).verdict
+            else:
+                verdict = screening.for_pair(p.key, v.establishment.key, v.start, v.end).verdict
+            if verdict != Verdict.CLEAR:
+                out.append({"person": p.key, "visit": v.key, "verdict": verdict.code})
+    return out
+
+
+# --- the review, in words -------------------------------------------------------------------
+
+COST_WORDS = {
+    "secondee": "secondee {n} (UK-10: the NPM reduces its reliance on seconded staff)",
+    "declared": "declared interest {n}",
+    "restricted": "restricted {n}",
+}
+
+
+@dataclass
+class ProposedPerson:
+    name: str
+    role: str
+    verdict: str  # the verdict the plan was made with (`clear` when none)
+    reasons: list[str]  # why that verdict, as the engine says it now
+    expertise: list[tuple[str, bool]]  # (tag, needed by this visit)
+    cost: int
+    parts: list[str]  # "travel cost 3 (home region north, visit in south)", ...
+
+    @property
+    def cost_words(self) -> str:
+        if not self.cost:
+            return "cost 0: home region, no interest, not a secondee"
+        return f"cost {self.cost}: " + "; ".join(self.parts)
+
+
+@dataclass
+class ProposedTeam:
+    visit: Visit
+    standing: Standing
+    people: list[ProposedPerson]
+
+    @property
+    def cost(self) -> int:
+        return sum(p.cost for p in self.people)
+
+
+@dataclass
+class Review:
+    teams: list[ProposedTeam]
+    unplanned: list[tuple[Visit, list[str]]]
+    full: list[Standing]  # teams already full: nothing proposed
+    total: int
+    parts: list[str]
+    bound: int
+    cheapest: bool  # the planner proved no plan costs less
+
+    @property
+    def total_words(self) -> str:
+        return f"This plan costs {self.total}: " + "; ".join(self.parts) + "."
+
+    @property
+    def bound_words(self) -> str:
+        if self.cheapest:
+            return f"No plan can cost less than {self.bound}: this is a cheapest plan."
+        return f"No plan can cost less than {self.bound}."
+
+
+def cost_parts(problem: dict, person: dict, visit: dict, verdict: str) -> dict[str, int]:
+    """A person's cost on a visit's team, by part (specs/planning.md's formula)."""
+    weights = {**PLANNING_WEIGHTS, **(problem.get("weights") or {})}
+    travel = (problem.get("travel") or {}).get(person.get("region"), {}).get(visit["region"], 0)
+    return {
+        "travel": weights["travel"] * travel,
+        "secondee": weights["secondee"] if person.get("category") == "secondee" else 0,
+        "declared": weights["declared"] if verdict == "declared" else 0,
+        "restricted": weights["restricted"] if verdict == "restricted" else 0,
+    }
+
+
+def _part_words(parts: dict[str, int], person: dict, visit: dict) -> list[str]:
+    words = []
+    if parts["travel"]:
+        words.append(
+            f"travel cost {parts['travel']} (home region {person.get('region')}, "
+            f"visit in {visit['region']})"
+        )
+    for key, text in COST_WORDS.items():
+        if parts[key]:
+            words.append(text.format(n=parts[key]))
+    return words
+
+
+def plan_review(*, run, visits, screening) -> Review:
+    """The run's proposal in words, against the register as it is now.
+
+    `visits` are the visits the reader may know of (need-to-know applies): others
+    are left out of every list.
+    """
+    from armslength.visits.services import visit_verdict
+
+    problem, plan = run.problem, run.plan
+    weights = {**PLANNING_WEIGHTS, **(problem.get("weights") or {})}
+    by_key = {v.key: v for v in visits}
+    in_problem = {v["id"]: v for v in problem["visits"]}
+    entries = {p["id"]: p for p in problem["people"]}
+    verdicts = {(c["person"], c["visit"]): c["verdict"] for c in problem["conflicts"]}
+    people = {
+        p.key: p for p in Person.objects.filter(key__in=entries).prefetch_related("secondments")
+    }
+    proposals: dict[str, list[dict]] = {}
+    for a in plan["assignments"]:
+        proposals.setdefault(a["visit"], []).append(a)
+    totals = dict.fromkeys(("travel", "secondee", "declared", "restricted"), 0)
+    teams = []
+    for key, team_ in proposals.items():
+        visit, raw = by_key.get(key), in_problem[key]
+        proposed = []
+        for a in sorted(team_, key=lambda a: (a["role"] != "lead", a["person"])):
+            entry, person = entries[a["person"]], people.get(a["person"])
+            verdict = verdicts.get((a["person"], key), "clear")
+            parts = cost_parts(problem, entry, raw, verdict)
+            for k, n in parts.items():
+                totals[k] += n
+            if visit is None:
+                continue
+            reasons = []
+            if person is not None and verdict != "clear":
+                now = visit_verdict(screening, visit, person)
+                reasons = [f"{r.text} ({', '.join(r.cites)})" for r in now.reasons]
+                if now.verdict.code != verdict:
+                    reasons.insert(0, f"now {now.verdict.code.replace('_', ' ')}: plan again")
+            needed = set(raw.get("requires") or {}) | set(visit.requires or {})
+            proposed.append(
+                ProposedPerson(
+                    name=person.name if person else a["person"],
+                    role=a["role"],
+                    verdict=verdict,
+                    reasons=reasons,
+                    expertise=[(t, t in needed) for t in entry.get("expertise", [])],
+                    cost=sum(parts.values()),
+                    parts=_part_words(parts, entry, raw),
+                )
+            )
+        if visit is not None:
+            teams.append(ProposedTeam(visit, standing(visit, screening), proposed))
+    teams.sort(key=lambda t: (t.visit.start, t.visit.pk))
+    unplanned = [
+        (by_key[u["visit"]], list(u.get("reasons") or []))
+        for u in plan["unplanned"]
+        if u["visit"] in by_key
+    ]
+    period = [v for v in visits if v.key not in in_problem and run.start <= v.start <= run.end]
+    full = [s for s in (standing(v, screening) for v in period) if s.complete]
+    n_unplanned = len(plan["unplanned"])
+    parts = [
+        f"{n_unplanned} visit{'s' if n_unplanned != 1 else ''} without a team, "
+        f"{weights['unplanned']} each = {n_unplanned * weights['unplanned']}",
+        f"travel {totals['travel']}",
+        f"secondees {totals['secondee']} (UK-10)",
+        f"declared interests {totals['declared']}",
+        f"restrictions {totals['restricted']}",
+    ]
+    total = n_unplanned * weights["unplanned"] + sum(totals.values())
+    return Review(
+        teams=teams,
+        unplanned=unplanned,
+        full=full,
+        total=total,
+        parts=parts,
+        bound=plan.get("bound", total),
+        cheapest=plan.get("status") == "optimal",
+    )
+
+
+def progress_words(cost: int | None, bound: int | None) -> str:
+    """The progress bar's words, the review's words for the same two numbers."""
+    if cost is None:
+        return ""
+    words = f"the best plan so far costs {cost}"
+    if bound is not None:
+        words += f"; no plan can cost less than {bound}"
+    return words
+
+
+# --- accepting ------------------------------------------------------------------------------
+
+
+@dataclass
+class Acceptance:
+    """What accepting changed, team by team."""
+
+    changed: list[tuple[Visit, list[str]]] = field(default_factory=list)  # names added
+    unchanged: list[Visit] = field(default_factory=list)  # already had the proposed people
+    refused: list[tuple[Visit, str]] = field(default_factory=list)
