@@ -739,7 +739,7 @@ def _demo_visit(rng, body, places, today, start) -> Visit:
 
 
 #: the largest body's programme: visits per person over the coming months, and how far ahead
-PROGRAMME_PER_PERSON = 3
+PROGRAMME_PER_PERSON = 2.5
 PROGRAMME_DAYS = 210
 
 
@@ -753,32 +753,46 @@ def _load_programme(npm, rng, body, places, today) -> None:
     for _n in range(4):  # a few done in the last weeks
         _demo_visit(rng, body, places, today, today - dt.timedelta(days=rng.randint(7, 60)))
     staff = list(Person.objects.filter(body=body).prefetch_related("secondments"))
-    count = PROGRAMME_PER_PERSON * len(staff)
+    count = int(PROGRAMME_PER_PERSON * len(staff))
+    visitors = {e.pk: list(e.visiting_bodies.all()) for e in places}
+    crews: dict[int, list[Person]] = {}
     screening = screen_register(today)
     for _n in range(count):
         start = today + dt.timedelta(days=rng.randint(1, PROGRAMME_DAYS))
         start -= dt.timedelta(days=max(0, start.weekday() - 4))  # no visit starts at a weekend
         visit = _demo_visit(rng, body, places, today, max(start, today + dt.timedelta(days=1)))
         roll = rng.random()
-        partners = [b for b in visit.establishment.visiting_bodies.all() if b != body]
-        if roll < 0.1 and partners:
+        partners = [b for b in visitors[visit.establishment_id] if b != body]
+        if roll < 0.08 and partners:
             partner = rng.choice(partners)
             visit.partner_bodies.add(partner)
-            _staff(rng, visit, list(Person.objects.filter(body=partner)), 1, screening)
-        elif roll < 0.35:
+            if partner.pk not in crews:
+                crews[partner.pk] = list(
+                    Person.objects.filter(body=partner).prefetch_related("secondments")
+                )
+            _staff(rng, visit, crews[partner.pk], 1, screening)
+        elif roll < 0.28:
             _staff(rng, visit, staff, rng.randint(1, visit.team_size - 1), screening)
-        elif roll < 0.4:
+        elif roll < 0.31:
             _staff(rng, visit, staff, visit.team_size, screening)
 
 
 def _staff(rng, visit, people, wanted, screening) -> None:
-    """Put up to `wanted` people on the visit's team, a lead first when it needs one."""
+    """Put up to `wanted` people on the visit's team, a lead first when it needs one.
+    People the team rules or the engine would refuse are passed over before asking."""
+    from armslength.engine import team
+    from armslength.engine.verdicts import Verdict
     from armslength.visits.services import AssignmentRefused, assignment_add
 
     added = 0
     for person in rng.sample(people, k=min(len(people), 4 * wanted)):
         if added == wanted:
             return
+        if not team.eligibility(person.post(), visit.start, visit.end).eligible:
+            continue
+        verdict = screening.for_pair(person.key, visit.establishment.key, visit.start, visit.end)
+        if verdict.verdict >= Verdict.PREPARATION_ONLY:
+            continue
         role = "lead" if visit.needs_lead and not added and person.can_lead else "member"
         try:
             assignment_add(visit=visit, person=person, role=role, screening=screening)
