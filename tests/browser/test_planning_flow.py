@@ -65,7 +65,7 @@ def test_a_manager_plans_the_demo_programme_and_accepts_some_teams(
     # the bar moves while the planner works, in the review's words, and reaches 100 %
     bar = page.locator("#planning-bar")
     expect(page.locator("#planning-cost")).to_contain_text(
-        "the best plan so far costs", timeout=30_000
+        "The best plan so far costs", timeout=30_000
     )
     seen = {bar.get_attribute("value")}
     while page.locator("#planning-bar[value='100']").count() == 0:
