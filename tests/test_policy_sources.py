@@ -157,3 +157,63 @@ def test_policy_page_shows_each_figures_source_and_no_citation_beside_a_figure(c
     ) == len(PARAMETER_DEFAULTS)
     assert not re.search(r"UK-\d|APT:", params)
     assert "90 days" in params and "(UK-13)" not in params
+
+
+# --- the parameter form ---------------------------------------------------------------
+
+
+def _form_data(policy, **changes) -> dict:
+    p = policy.parameters
+    data = {
+        "cooling_off_years": "" if p.cooling_off_years is None else p.cooling_off_years,
+        "supervision_days": p.supervision_days,
+        "assessment_review_months": p.assessment_review_months,
+        "min_secondment_months": p.min_secondment_months,
+        "term_notice_days": p.term_notice_days,
+        "interference_remind_days": p.interference_remind_days,
+        "gender_balance_min_share": p.gender_balance_min_share,
+        "policy_start": p.policy_start.isoformat(),
+        "note": "Supervise monthly",
+    }
+    for rule_id, rule in policy.rules.items():
+        if rule.enabled:
+            data[f"rule-{rule_id}-enabled"] = "on"
+        data[f"rule-{rule_id}-verdict"] = rule.verdict.code
+    data.update(changes)
+    return data
+
+
+def test_parameter_form_previews_a_diff_then_adopts_with_the_new_source(cast, client_for):
+    from armslength.screening.models import PolicyVersion, current_policy
+
+    client = client_for(cast.coordinator)
+    url = reverse("screening:policy_parameters")
+    data = _form_data(current_policy()[0], supervision_days=30)
+    preview = client.post(url, {**data, "preview": "1"})
+    assert preview.status_code == 200 and not PolicyVersion.objects.exists()
+    diff = "\n".join(preview.context["diff"])
+    assert "-  supervision_days: 90" in diff and "+  supervision_days: 30" in diff
+    assert client.post(url, {**data, "adopt": "1"}).status_code == 302
+    policy = current_policy()[0]
+    assert policy.parameters.supervision_days == 30
+    source = policy.parameter_sources["supervision_days"]
+    assert source.source == "npm" and source.adopted_by == "coordinator"
+    assert policy.parameter_sources["term_notice_days"].adopted_by.startswith("armslength")
+
+
+def test_parameter_form_refuses_a_weakened_uk14_rule(cast, client_for):
+    from armslength.screening.models import PolicyVersion, current_policy
+
+    client = client_for(cast.coordinator)
+    data = _form_data(current_policy()[0], **{"rule-secondment-origin-verdict": "declared"})
+    response = client.post(reverse("screening:policy_parameters"), {**data, "adopt": "1"})
+    assert response.status_code == 400
+    assert "UK-14 rules can never be switched off or weakened" in str(
+        response.context["form"].errors["rule-secondment-origin-verdict"]
+    )
+    assert not PolicyVersion.objects.exists()
+
+
+def test_parameter_form_is_the_coordinators(cast, client_for):
+    response = client_for(cast.hmip_manager).get(reverse("screening:policy_parameters"))
+    assert response.status_code == 403

@@ -10,9 +10,11 @@ declaration, assessment or establishment at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import threading
 from dataclasses import dataclass, field
 
+import yaml
 from django.conf import settings
 from django.utils import timezone
 
@@ -20,13 +22,13 @@ from armslength.core import access
 from armslength.engine.context import Context
 from armslength.engine.facts import Window
 from armslength.engine.findings import compute_findings
-from armslength.engine.policy import load_policy_text
+from armslength.engine.policy import PARAMETER_DEFAULTS, load_policy_text
 from armslength.engine.rules import evaluate
 from armslength.engine.screening import policy_for, screen_all
 from armslength.engine.verdicts import Finding, Result, Verdict
 from armslength.register.models import Establishment, Person
 from armslength.screening.dataset_io import register_dataset
-from armslength.screening.models import PolicyVersion, current_policy
+from armslength.screening.models import PolicyVersion, current_policy, installation_policy_text
 
 
 @dataclass
@@ -66,6 +68,51 @@ def policy_version_adopt(*, text: str, note: str, user) -> PolicyVersion:
     return PolicyVersion.objects.create(
         text=text, version=policy.version, note=note, created_by=user
     )
+
+
+def policy_in_force_text() -> str:
+    latest = PolicyVersion.objects.first()
+    return latest.text if latest else installation_policy_text()
+
+
+def policy_text_with_changes(
+    base_text: str, *, parameters: dict, rules: dict, adopted_by: str, on: dt.date
+) -> str:
+    """The policy file with the parameter form's changes applied, as YAML.
+
+    A parameter whose figure changes becomes this NPM's own choice, adopted by
+    `adopted_by` on `on` (a figure quoted from the guidance that is changed is
+    no longer the guidance's). `rules` maps rule id to {"enabled", "verdict"}.
+    The result is read back by the engine, so a weakened UK-14 rule or a bad
+    figure raises PolicyError naming the entry, and nothing is adopted.
+    """
+    document = yaml.safe_load(base_text)
+    params = document.setdefault("parameters", {})
+    sources = document.setdefault("parameter_sources", {})
+    for name, value in parameters.items():
+        if params.get(name, PARAMETER_DEFAULTS[name]) == value:
+            continue
+        params[name] = value
+        before = sources.get(name) or {}
+        sources[name] = {"source": "npm", "adopted_by": adopted_by, "adopted_on": on}
+        if before.get("source") == "npm" and before.get("note"):
+            sources[name]["note"] = before["note"]
+    for rule_id, change in rules.items():
+        document.setdefault("rules", {}).setdefault(rule_id, {}).update(change)
+    text = policy_yaml(document)
+    load_policy_text(text)  # raises PolicyError: the same checks as any policy file
+    return text
+
+
+def policy_yaml(document: dict) -> str:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def policy_diff(old_text: str, new_text: str) -> list[str]:
+    """What adopting would change, line by line, both sides written the same way."""
+    old = policy_yaml(yaml.safe_load(old_text)).splitlines()
+    new = new_text.splitlines()
+    return list(difflib.unified_diff(old, new, "in force", "proposed", lineterm="", n=1))
 
 
 def screen_register(as_of: dt.date | None = None) -> RegisterScreening:

@@ -9,12 +9,14 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from armslength.core import access
 from armslength.core.exports import export_response, requested_format
+from armslength.core.forms import DateInput
 from armslength.engine import codes
 from armslength.engine.policy import (
     FINDING_IDS,
@@ -23,9 +25,16 @@ from armslength.engine.policy import (
     PolicyError,
     load_policy_text,
 )
+from armslength.engine.verdicts import VERDICT_CODES
 from armslength.register.models import Body, Establishment, Person
 from armslength.screening.models import PolicyVersion, current_policy, installation_policy_text
-from armslength.screening.services import policy_version_adopt, screen_register
+from armslength.screening.services import (
+    policy_diff,
+    policy_in_force_text,
+    policy_text_with_changes,
+    policy_version_adopt,
+    screen_register,
+)
 
 
 class ScreeningFilterForm(forms.Form):
@@ -235,6 +244,134 @@ class PolicyEditView(View):
         with transaction.atomic():
             version = policy_version_adopt(
                 text=form.cleaned_data["text"], note=form.cleaned_data["note"], user=request.user
+            )
+        messages.success(
+            request, _("Policy version %(v)s is now in force.") % {"v": version.version}
+        )
+        return HttpResponseRedirect(reverse("screening:policy"))
+
+
+class PolicyParametersForm(forms.Form):
+    """The policy's figures and rule settings as fields; the engine validates the result."""
+
+    note = forms.CharField(label=gettext_lazy("What changed and why"), max_length=300)
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        p = policy.parameters
+        self.fields["cooling_off_years"] = forms.IntegerField(
+            label=PARAMETER_LABELS["cooling_off_years"],
+            required=False,
+            min_value=0,
+            help_text=gettext_lazy("Years; empty: never."),
+            initial=p.cooling_off_years,
+        )
+        for name in (
+            "supervision_days",
+            "assessment_review_months",
+            "min_secondment_months",
+            "term_notice_days",
+            "interference_remind_days",
+        ):
+            self.fields[name] = forms.IntegerField(
+                label=f"{PARAMETER_LABELS[name]} ({PARAMETER_UNITS[name]})",
+                min_value=0,
+                initial=getattr(p, name),
+            )
+        self.fields["gender_balance_min_share"] = forms.FloatField(
+            label=PARAMETER_LABELS["gender_balance_min_share"],
+            min_value=0,
+            max_value=0.5,
+            help_text=gettext_lazy("A share from 0 to 0.5 (0.3 is 30%)."),
+            initial=p.gender_balance_min_share,
+        )
+        self.fields["policy_start"] = forms.DateField(
+            label=PARAMETER_LABELS["policy_start"],
+            initial=p.policy_start,
+            widget=DateInput(),
+        )
+        verdicts = [(c, c.replace("_", " ")) for c in VERDICT_CODES if c != "clear"]
+        for rule_id in RULE_IDS:
+            rule = policy.rules[rule_id]
+            self.fields[f"rule-{rule_id}-enabled"] = forms.BooleanField(
+                label=f"{rule_id}: {gettext_lazy('on')}", required=False, initial=rule.enabled
+            )
+            self.fields[f"rule-{rule_id}-verdict"] = forms.ChoiceField(
+                label=f"{rule_id}: {gettext_lazy('verdict')}",
+                choices=verdicts,
+                initial=rule.verdict.code,
+            )
+        # the note last, after the figures
+        self.order_fields([f for f in self.fields if f != "note"] + ["note"])
+
+    def changes(self) -> tuple[dict, dict]:
+        data = self.cleaned_data
+        params = {name: data[name] for name in PARAMETER_DEFAULTS}
+        rules = {}
+        for rule_id in RULE_IDS:  # only what changed, so the diff shows only that
+            rule, change = self.policy.rules[rule_id], {}
+            if data[f"rule-{rule_id}-enabled"] != rule.enabled:
+                change["enabled"] = data[f"rule-{rule_id}-enabled"]
+            if data[f"rule-{rule_id}-verdict"] != rule.verdict.code:
+                change["verdict"] = data[f"rule-{rule_id}-verdict"]
+            if change:
+                rules[rule_id] = change
+        return params, rules
+
+    def proposed_text(self, user) -> str | None:
+        """The new policy file, or None with the engine's refusal on the form."""
+        params, rules = self.changes()
+        try:
+            return policy_text_with_changes(
+                policy_in_force_text(),
+                parameters=params,
+                rules=rules,
+                adopted_by=user.get_full_name() or user.get_username(),
+                on=timezone.localdate(),
+            )
+        except PolicyError as exc:
+            field = _field_for(exc.path)
+            self.add_error(field if field in self.fields else None, exc.message)
+            return None
+
+
+def _field_for(path: str) -> str | None:
+    """The form field a policy error names: `policy.rules.X` -> the rule's verdict field."""
+    parts = path.split(".")
+    if "rules" in parts and parts.index("rules") + 1 < len(parts):
+        return f"rule-{parts[parts.index('rules') + 1]}-verdict"
+    if "parameters" in parts and parts.index("parameters") + 1 < len(parts):
+        return parts[parts.index("parameters") + 1]
+    return None
+
+
+class PolicyParametersView(View):
+    """The coordinator edits the figures in a form, previews the diff, then adopts it."""
+
+    template = "screening/policy_parameters.html"
+
+    def check(self, request):
+        if not access.can_create(request.user, PolicyVersion):
+            raise PermissionDenied(_("Only the NPM coordinator changes the policy."))
+
+    def get(self, request):
+        self.check(request)
+        form = PolicyParametersForm(policy=current_policy()[0])
+        return render(request, self.template, {"form": form})
+
+    def post(self, request):
+        self.check(request)
+        form = PolicyParametersForm(request.POST, policy=current_policy()[0])
+        text = form.proposed_text(request.user) if form.is_valid() else None
+        if text is None:
+            return render(request, self.template, {"form": form}, status=400)
+        diff = policy_diff(policy_in_force_text(), text)
+        if "adopt" not in request.POST or not diff:
+            return render(request, self.template, {"form": form, "diff": diff, "previewed": True})
+        with transaction.atomic():
+            version = policy_version_adopt(
+                text=text, note=form.cleaned_data["note"], user=request.user
             )
         messages.success(
             request, _("Policy version %(v)s is now in force.") % {"v": version.version}
