@@ -409,11 +409,11 @@ def plan_review(*, run, visits, screening) -> Review:
     )
 
 
-def progress_words(cost: int | None, bound: int | None) -> str:
+def progress_words(cost: int | None, bound: int | None, *, finished: bool = False) -> str:
     """The progress bar's words, the review's words for the same two numbers."""
     if cost is None:
         return ""
-    words = f"the best plan so far costs {cost}"
+    words = f"the plan costs {cost}" if finished else f"the best plan so far costs {cost}"
     if bound is not None:
         words += f"; no plan can cost less than {bound}"
     return words

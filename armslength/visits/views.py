@@ -494,8 +494,10 @@ class PlanningRunView(View):
     def get(self, request, pk):
         run = access.get_readable(request.user, PlanningRun, pk)
         template = "visits/_planning_progress.html" if request.htmx else "visits/planning_run.html"
-        context = {"run": run, "progress_words": progress_words(run.objective, run.bound)}
-        if run.status in (RunStatus.DONE, RunStatus.CANCELLED) and run.plan:
+        finished = run.status in (RunStatus.DONE, RunStatus.CANCELLED)
+        words = progress_words(run.objective, run.bound, finished=finished)
+        context = {"run": run, "progress_words": words}
+        if finished and run.plan and not request.htmx:
             # through core.access: a manager not to know of an unannounced visit does not see it
             visits = access.readable(request.user, Visit).filter(
                 body=run.body, start__gte=run.start, start__lte=run.end

@@ -88,7 +88,9 @@ def test_a_manager_plans_the_demo_programme_and_accepts_some_teams(
     assert "objective" not in page.content().lower()
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(shots / f"planning-review-{width}.png"), full_page=False)
+        page.screenshot(path=str(shots / f"planning-review-{width}.png"))
+        page.locator("#proposed-h").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / f"planning-teams-{width}.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # accept the first two proposed teams only
