@@ -386,7 +386,13 @@ def plan_review(*, run, visits, screening) -> Review:
         for u in plan["unplanned"]
         if u["visit"] in by_key
     ]
-    period = [v for v in visits if v.key not in in_problem and run.start <= v.start <= run.end]
+    period = [
+        v
+        for v in visits
+        if v.key not in in_problem
+        and v.status == VisitStatus.PLANNED
+        and run.start <= v.start <= run.end
+    ]
     full = [s for s in (standing(v, screening) for v in period) if s.complete]
     n_unplanned = len(plan["unplanned"])
     parts = [

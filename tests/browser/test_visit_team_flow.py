@@ -77,7 +77,7 @@ def test_teams_are_checked_live_and_the_planner_fills_the_calendar(
     expect(page.locator("#proposed tbody tr")).to_have_count(2)
     assert_accessible(page)
     page.get_by_role("button", name="Accept the selected teams").click()
-    expect(page.get_by_text("assignments made for 2 visits")).to_be_visible()
+    expect(page.get_by_text("Team changed:")).to_have_count(2)
 
     page.goto(f"{live_server.url}/visits/calendar/?year={start.year}&month={start.month}")
     team_names = [a.person.name for a in origin_visit.assignments.exclude(role="preparation")]
