@@ -20,6 +20,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 #: bump when a baseline's results would change: benchmark caches are keyed on it
@@ -61,8 +62,35 @@ class Doc:
                 old = self.verdict.get((p, v), "clear")
                 if SEVERITY[c["verdict"]] > SEVERITY[old]:
                     self.verdict[p, v] = c["verdict"]
+        self.barred: dict[int, list[int]] = defaultdict(list)
+        for (p, v), verdict in self.verdict.items():
+            if SEVERITY[verdict] >= 3:
+                self.barred[v].append(p)
         self.max_visits = [p.get("max_visits") for p in self.people]
         self.max_days = [p.get("max_days") for p in self.people]
+        self._order: dict[int, list[int]] = {}
+
+    def cheapest_eligible(self, v: int) -> list[int]:
+        """Everyone eligible for visit v, cheapest first (ties by index); numpy, cached."""
+        found = self._order.get(v)
+        if found is None:
+            a, b = self.span[v]
+            ok = np.ones(len(self.people), dtype=bool)
+            for p, ranges in enumerate(self.leave):
+                if any(x <= b and a <= y for x, y in ranges):
+                    ok[p] = False
+            for p in range(len(self.people)):
+                if (self.max_visits[p] is not None and self.max_visits[p] < 1) or (
+                    self.max_days[p] is not None and self.max_days[p] < b - a + 1
+                ):
+                    ok[p] = False
+            for p in self.barred.get(v, ()):
+                ok[p] = False
+            people = np.flatnonzero(ok)
+            costs = np.array([self.cost(p, v) for p in people.tolist()], dtype=np.int64)
+            found = people[np.argsort(costs, kind="stable")].tolist()
+            self._order[v] = found
+        return found
 
     def days(self, v: int) -> int:
         a, b = self.span[v]
@@ -146,13 +174,38 @@ def scarce_first_greedy(doc: Doc) -> dict[int, list[tuple[int, str]]]:
     booked = Booked(doc)
     teams = {}
     for v in doc.by_date():
-        free = [p for p in range(len(doc.people)) if doc.eligible(p, v) and booked.free(p, v)]
+        free = _enough(doc, v, (p for p in doc.cheapest_eligible(v) if booked.free(p, v)))
         team = scarce_first_team(doc, v, free)
         if team is not None:
             teams[v] = team
             for p, _ in team:
                 booked.book(p, v)
     return teams
+
+
+def _enough(doc: Doc, v: int, people) -> list[int]:
+    """The cheapest free people up to the point where every need and the team size
+    are met several times over: the greedy's choices never go beyond it."""
+    visit = doc.visits[v]
+    tags = {t: n + 1 for t, n in (visit.get("requires") or {}).items()}
+    lead = 1 if visit.get("needs_lead") else 0
+    women = visit.get("min_women", 0)
+    out = []
+    for p in people:
+        out.append(p)
+        lead -= doc.leader[p]
+        women -= doc.woman[p]
+        for t in doc.tags[p]:
+            if t in tags:
+                tags[t] -= 1
+        if (
+            len(out) >= 2 * visit["team_size"] + len(tags) + 2
+            and lead <= 0
+            and women <= 0
+            and all(n <= 0 for n in tags.values())
+        ):
+            break
+    return out
 
 
 def scarce_first_team(doc: Doc, v: int, free: list[int]) -> list[tuple[int, str]] | None:
@@ -253,7 +306,7 @@ def _solve_window(
     terms = []
     for v in window:
         visit = doc.visits[v]
-        free = [p for p in range(len(doc.people)) if doc.eligible(p, v) and booked.free(p, v)]
+        free = [p for p in doc.cheapest_eligible(v) if booked.free(p, v)]
         pool = free if whole else _pool(doc, v, free)
         pools[v] = pool
         y[v] = model.NewBoolVar("")
@@ -307,7 +360,7 @@ def alone_impossible(doc: Doc) -> int:
     count = 0
     empty = Booked(doc)
     for v in range(len(doc.visits)):
-        free = [p for p in range(len(doc.people)) if doc.eligible(p, v)]
+        free = doc.cheapest_eligible(v)
         visit = doc.visits[v]
         if len(free) < visit["team_size"] or not _covers(doc, v, free):
             count += 1

@@ -59,7 +59,9 @@ def build_pairs(problem: Problem) -> Pairs:
                 travel[at[a], at[b]] = value
     home = np.array([at[p.region] for p in problem.people], dtype=np.int64)
     where = np.array([at[v.region] for v in problem.visits], dtype=np.int64)
-    secondee = np.array([w["secondee"] if p.is_secondee else 0 for p in problem.people])
+    secondee = np.array(
+        [w["secondee"] if p.is_secondee else 0 for p in problem.people], dtype=np.int32
+    )
     cost = (w["travel"] * travel[home[None, :], where[:, None]] + secondee[None, :]).astype(
         np.int32
     )

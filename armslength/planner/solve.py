@@ -15,6 +15,7 @@ from armslength.planner.occupancy import Occupancy
 from armslength.planner.plan import Plan, objective_of
 from armslength.planner.problem import Problem
 from armslength.planner.reasons import Explainer, Finding, combination
+from armslength.planner.repair import ejection_repair
 from armslength.planner.start import best_start, covering_prefix, scarce_first_team
 
 #: problems up to this many person-visit pairs are solved as one exact model
@@ -41,8 +42,9 @@ def make_plan(
     `interim_every` seconds while a long search goes on.
     """
     started = time.monotonic()
-    # Leave time to fill, explain and write the plan within the caller's limit.
-    time_limit = max(0.5, time_limit - min(1.0, 0.1 * time_limit) - 0.07 * time_limit)
+    # Leave time to repair, fill, explain and write the plan within the caller's limit.
+    finish = max(0.5, time_limit - min(1.0, 0.1 * time_limit) - 0.05 * time_limit)
+    time_limit = max(0.4, finish - 0.06 * time_limit)
     workers = workers or min(8, os.cpu_count() or 1)
 
     def elapsed() -> float:
@@ -61,6 +63,7 @@ def make_plan(
     teams, starts = best_start(
         problem, pairs, hopeless, lambda: elapsed() > 0.3 * time_limit, ranked
     )
+    ejection_repair(problem, teams, ranked, hopeless, lambda: elapsed() > 0.45 * time_limit)
     objective = objective_of(problem, teams)
     bound = lagrangian_bound(
         problem, pairs, hopeless, objective, seconds=max(0.2, min(30.0, 0.06 * time_limit))
@@ -116,6 +119,8 @@ def make_plan(
             ranked,
         )
         optimal = objective <= bound
+    if not exact:
+        ejection_repair(problem, teams, ranked, hopeless, lambda: elapsed() > finish)
     teams = fill_from_free(problem, teams, hopeless, ranked, workers)
     objective = objective_of(problem, teams)
     plan = Plan(
