@@ -190,8 +190,9 @@ def _sentence(need, n, place, when, holders, cleared: int, groups) -> str:
     return f"{head}: of the {cleared} clear, " + ", ".join(parts)
 
 
-def combination(problem: Problem, v: int, occupancy: Occupancy) -> Finding:
-    """Every need has enough free holders, but no team of the free people meets all at once."""
+def combination(problem: Problem, v: int, occupancy: Occupancy, proved: bool = True) -> Finding:
+    """Every need has enough free holders, but no team of the free people meets all at once
+    (or, `proved` False, none was found in the time and none proved impossible)."""
     visit = problem.visits[v]
     free = tuple(free_people(problem, v, occupancy))
     wants = [f"{visit.team_size} people"]
@@ -200,8 +201,11 @@ def combination(problem: Problem, v: int, occupancy: Occupancy) -> Finding:
     wants += [f"{n} with {tag}" for tag, n in visit.requires]
     if visit.min_women:
         wants.append(f"{visit.min_women} {'woman' if visit.min_women == 1 else 'women'}")
-    text = (
-        f"the {len(free)} people clear for {visit.establishment} and free on "
-        f"{dates(visit.start, visit.end)} cannot together make a team of " + ", ".join(wants)
+    people = f"the {len(free)} people clear for {visit.establishment} and free on " + dates(
+        visit.start, visit.end
     )
+    if not proved:
+        text = f"no team of {', '.join(wants)} was found in time among {people}"
+        return Finding(v, "unproved", visit.team_size, free, text)
+    text = f"{people} cannot together make a team of " + ", ".join(wants)
     return Finding(v, "combination", visit.team_size, free, text)

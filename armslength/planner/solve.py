@@ -43,6 +43,7 @@ def make_plan(
     """
     started = time.monotonic()
     # Leave time to repair, fill, explain and write the plan within the caller's limit.
+    proofs = max(0.5, time_limit - 0.03 * time_limit)  # last proofs for the reasons
     finish = max(0.5, time_limit - min(1.0, 0.1 * time_limit) - 0.05 * time_limit)
     time_limit = max(0.4, finish - 0.06 * time_limit)
     workers = workers or min(8, os.cpu_count() or 1)
@@ -53,7 +54,7 @@ def make_plan(
     pairs = build_pairs(problem)
     ranked = _Ranked(pairs)
     exact = len(problem.people) * len(problem.visits) <= EXACT_PAIRS
-    hopeless = _hopeless(problem, ranked, workers)
+    hopeless = _hopeless(problem, ranked, workers, lambda: elapsed() > 0.1 * time_limit)
     # Each visit's cheapest people and then some, plus holders of its needs: the
     # windows of the search choose among these (targets of a repair among everyone).
     pools = {
@@ -101,7 +102,10 @@ def make_plan(
                 snapshot = Plan(
                     teams=dict(current), objective=obj, bound=min(bound, obj), seconds=elapsed()
                 )
-                snapshot.findings = explain_unplanned(problem, current)
+                # Mid-search nothing is proved: a team of free people may yet be found.
+                snapshot.findings = explain_unplanned(
+                    problem, current, set(range(len(problem.visits)))
+                )
                 snapshot.reasons = {v: [f.text for f in fs] for v, fs in snapshot.findings.items()}
                 interim(snapshot)
 
@@ -121,7 +125,7 @@ def make_plan(
         optimal = objective <= bound
     if not exact:
         ejection_repair(problem, teams, ranked, hopeless, lambda: elapsed() > finish)
-    teams = fill_from_free(problem, teams, hopeless, ranked, workers)
+    unproved = fill_from_free(problem, teams, hopeless, ranked, workers, lambda: elapsed() > proofs)
     objective = objective_of(problem, teams)
     plan = Plan(
         teams=teams,
@@ -131,7 +135,7 @@ def make_plan(
         seconds=elapsed(),
     )
     plan.starts = starts
-    plan.findings = explain_unplanned(problem, teams)
+    plan.findings = explain_unplanned(problem, teams, unproved)
     plan.reasons = {v: [f.text for f in fs] for v, fs in plan.findings.items()}
     return plan
 
@@ -159,10 +163,16 @@ def _occupancy(problem: Problem, teams: Teams, leave_out=()) -> Occupancy:
     return occupancy
 
 
-def fill_from_free(problem: Problem, teams: Teams, hopeless: set[int], ranked, workers) -> Teams:
+def fill_from_free(
+    problem: Problem, teams: Teams, hopeless: set[int], ranked, workers, out_of_time
+) -> set[int]:
     """Last pass: any unplanned visit that the people still free can staff gets its team,
-    so that what the reasons say (nobody free meets a need) is true of the plan."""
+    so that what the reasons say (nobody free meets a need) is true of the plan.
+
+    Returns the visits whose free people meet every need one by one but for which
+    no team was found and none was proved impossible in the time."""
     occupancy = _occupancy(problem, teams)
+    unproved = set()
     for visit in sorted(problem.visits, key=lambda v: (v.start, v.index)):
         v = visit.index
         if v in teams or v in hopeless:
@@ -170,19 +180,27 @@ def fill_from_free(problem: Problem, teams: Teams, hopeless: set[int], ranked, w
         free = [p for p in ranked(v) if occupancy.fits(p, v)]
         team = scarce_first_team(problem, v, free)
         if team is None and len(free) >= visit.team_size and problem.covers(v, free):
+            if out_of_time():
+                unproved.add(v)
+                continue
             alone = solve_visits(
-                problem, [v], {v: free}, occupancy, {}, time_limit=0.5, workers=workers
+                problem, [v], {v: free}, occupancy, {}, time_limit=1.0, workers=workers
             )
             team = (alone.teams or {}).get(v)
+            if team is None and not alone.optimal:
+                unproved.add(v)
         if team:
             teams[v] = team
             for p, _role in team:
                 occupancy.add(p, v)
-    return teams
+    return unproved
 
 
-def _hopeless(problem: Problem, ranked, workers: int) -> set[int]:
-    """Visits no team could staff even on their own, checked exactly where counts pass."""
+def _hopeless(problem: Problem, ranked, workers: int, out_of_time=lambda: False) -> set[int]:
+    """Visits no team could staff even on their own, checked exactly where counts pass.
+
+    Out of time, a visit not yet proved impossible is taken as possible: the
+    search then tries it, and the bound stays valid (it only counts proved ones)."""
     hopeless = set()
     for visit in problem.visits:
         v = visit.index
@@ -191,6 +209,8 @@ def _hopeless(problem: Problem, ranked, workers: int) -> set[int]:
             continue
         if len(everyone) < visit.team_size or not problem.covers(v, everyone):
             hopeless.add(v)
+            continue
+        if out_of_time():
             continue
         # A team among the cheapest and the holders of each need proves it possible;
         # only failing that, everyone eligible is tried.
@@ -384,7 +404,9 @@ def _window_cost(problem, teams: Teams, window: list[int]) -> int:
     return cost
 
 
-def explain_unplanned(problem: Problem, teams: Teams) -> dict[int, list[Finding]]:
+def explain_unplanned(
+    problem: Problem, teams: Teams, unproved: set[int] = frozenset()
+) -> dict[int, list[Finding]]:
     """For each unplanned visit, the requirements the people free for it cannot meet."""
     occupancy = _occupancy(problem, teams)
     explainer = Explainer(problem, occupancy)
@@ -393,5 +415,7 @@ def explain_unplanned(problem: Problem, teams: Teams) -> dict[int, list[Finding]
         if visit.index in teams:
             continue
         found = explainer.explain(visit.index)
-        out[visit.index] = found or [combination(problem, visit.index, occupancy)]
+        out[visit.index] = found or [
+            combination(problem, visit.index, occupancy, proved=visit.index not in unproved)
+        ]
     return out

@@ -34,7 +34,7 @@ SCALE = 0.06  # 36 people, 150 visits: beyond the one-model size, so the search 
 def planned(request):
     doc = family(request.param, seed=2, scale=SCALE)
     problem = load_problem(doc)
-    plan = make_plan(problem, time_limit=4, workers=2)
+    plan = make_plan(problem, time_limit=8, workers=2)
     return request.param, doc, problem, plan
 
 
