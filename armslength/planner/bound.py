@@ -58,6 +58,7 @@ def lagrangian_bound(
     step_scale = 0.05
     stale = 0
     for _ in range(iterations):
+        began = time.monotonic()
         value, use_visits, use_days = _inner(pairs, lam, mu, live, kmax, unplanned, days, leads)
         value += unplanned * (n_visits - live.sum())
         value -= float(lam @ np.where(has_visits, max_visits, 0))
@@ -76,7 +77,9 @@ def lagrangian_bound(
         g_lam[(lam <= 0) & (g_lam < 0)] = 0
         g_mu[(mu <= 0) & (g_mu < 0)] = 0
         norm = float(g_lam @ g_lam + g_mu @ g_mu)
-        if norm == 0 or time.monotonic() - started > seconds or step_scale < 1e-4:
+        # Stop before an iteration that would end past the time given.
+        done = time.monotonic()
+        if norm == 0 or done + (done - began) - started > seconds or step_scale < 1e-4:
             break
         step = step_scale * max(upper - value, 1.0) / norm
         lam = np.maximum(0.0, lam + step * g_lam)

@@ -44,7 +44,7 @@ def make_plan(
     started = time.monotonic()
     # Leave time to repair, fill, explain and write the plan within the caller's limit.
     proofs = max(0.5, time_limit - 0.03 * time_limit)  # last proofs for the reasons
-    finish = max(0.5, time_limit - min(1.0, 0.1 * time_limit) - 0.05 * time_limit)
+    finish = max(0.5, time_limit - min(1.0, 0.1 * time_limit) - 0.1 * time_limit)
     time_limit = max(0.4, finish - 0.06 * time_limit)
     workers = workers or min(8, os.cpu_count() or 1)
 
@@ -102,11 +102,12 @@ def make_plan(
                 snapshot = Plan(
                     teams=dict(current), objective=obj, bound=min(bound, obj), seconds=elapsed()
                 )
-                # Mid-search nothing is proved: a team of free people may yet be found.
-                snapshot.findings = explain_unplanned(
-                    problem, current, set(range(len(problem.visits)))
-                )
-                snapshot.reasons = {v: [f.text for f in fs] for v, fs in snapshot.findings.items()}
+                # Mid-search nothing is settled: say so rather than spend the time explaining.
+                snapshot.reasons = {
+                    v: ["not planned yet: the search is still running"]
+                    for v in range(len(problem.visits))
+                    if v not in current
+                }
                 interim(snapshot)
 
         teams, objective = _search(
