@@ -192,7 +192,9 @@ def main() -> None:
         runs.append(("national", True))
     print(f"machine: {os.cpu_count()} cores, load at start {os.getloadavg()}")
     cpsat = " | CP-SAT 60 s: beyond, objective | CP-SAT 120 s: beyond, objective"
-    print(HEADER + (cpsat if args.families else "") + " | target met |")
+    header = HEADER + (cpsat if args.families else "") + " | target met |"
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
     for name, national in runs:
         for seed in range(1, args.seeds + 1):
             doc = family(name, seed)
