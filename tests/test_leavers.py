@@ -158,3 +158,18 @@ def test_a_bad_leaving_date_is_refused_with_a_message_and_nothing_written(cast, 
     assert cast.alice.left is None
     assert client.post(url, {"action": "remove_places"}, follow=True).status_code == 200
     assert client_for(cast.auditor).post(url, {"left": today.isoformat()}).status_code == 403
+
+
+def test_a_leaving_date_set_through_the_api_asks_for_the_acknowledgement_too(
+    cast, today, django_capture_on_commit_callbacks
+):
+    cast.alice.key = "alice"
+    cast.alice.save()
+    _token, secret = ApiToken.issue(cast.hmip_manager, "HR sync")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    leaving = (today + dt.timedelta(days=20)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch("/api/people/alice/", {"left": leaving}, format="json")
+    assert response.status_code == 200, response.content
+    assert [m.to for m in mail.outbox if "acknowledge" in m.subject] == [[cast.alice_user.email]]

@@ -37,6 +37,7 @@ from armslength.visits.services import (
     PlaceRequestRefused,
     assignment_add,
     assignment_remove,
+    person_leaving_set,
     place_request_create,
     visit_verdict,
 )
@@ -162,6 +163,15 @@ class PersonViewSet(RecordViewSet):
 
     def create_defaults(self) -> dict:
         return {"body": self.request.user.body}
+
+    def perform_update(self, serializer):
+        left_before = serializer.instance.left
+        super().perform_update(serializer)
+        person = serializer.instance
+        if person.left and person.left != left_before:
+            # a leaving date opens the exit checklist, as on the web
+            with as_caller(self.request):
+                person_leaving_set(person=person, left=person.left, user=self.request.user)
 
 
 class SecondmentFilter(filters.FilterSet):

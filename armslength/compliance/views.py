@@ -85,7 +85,8 @@ class InterferenceEdit(ObjectEditView):
         form = super().make_form(request, obj, data, files)
         if request.user.role == Role.STAFF:
             form.fields["person"].queryset = Person.objects.filter(pk=request.user.person_id)
-            form.initial.setdefault("person", request.user.person_id)
+            # the new record's empty person is in `initial` already: set, not setdefault
+            form.initial["person"] = request.user.person_id
         elif obj.pk is None or obj.person_id != request.user.person_id:
             # only the reporter agrees to their name going to the coordinator
             del form.fields["name_may_be_shared"]
