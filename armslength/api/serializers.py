@@ -74,6 +74,7 @@ class BodySerializer(serializers.ModelSerializer):
             "jurisdictions",
             "place_types",
             "mandate_beyond_npm",
+            "npm_unit",
             "is_coordinator",
         ]
         extra_kwargs = {"key": {"required": False}}

@@ -38,6 +38,7 @@ class BodyForm(forms.ModelForm):
             "jurisdictions",
             "place_types",
             "mandate_beyond_npm",
+            "npm_unit",
             "is_coordinator",
         ]
 

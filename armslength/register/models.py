@@ -57,6 +57,15 @@ class Body(KeyedModel):
         help_text=_("UK-4, UK-7: some members' powers are broader than their OPCAT functions."),
     )
     is_coordinator = models.BooleanField(_("coordinates the NPM"), default=False)
+    npm_unit = models.CharField(
+        _("NPM unit"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "UK-9: the separate unit or department where the body locates its NPM staff, "
+            "as people's unit reads. Empty: no separate unit."
+        ),
+    )
 
     class Meta:
         ordering = ["abbreviation"]
@@ -468,3 +477,14 @@ def unrecorded_secondee(person: Person, on: dt.date | None = None) -> bool:
     return secondment_unrecorded(
         person.category, person.left, has_secondment, on or timezone.localdate()
     )
+
+
+def outside_npm_unit(npm_unit: str, unit: str, npm_role: str | None) -> bool:
+    """UK-9: someone on NPM work (frontline or support) outside the body's NPM unit.
+
+    Only asked of a body that has recorded its unit; units are compared as
+    people write them, ignoring case and surrounding spaces.
+    """
+    if not npm_unit.strip() or npm_role not in ("frontline", "support"):
+        return False
+    return (unit or "").strip().casefold() != npm_unit.strip().casefold()

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -29,6 +30,7 @@ from armslength.register.models import (
     Person,
     Secondment,
     TrainingRecord,
+    outside_npm_unit,
 )
 from armslength.register.privacy import subject_access_json
 from armslength.screening.services import (
@@ -42,7 +44,19 @@ from armslength.visits.services import person_leaving_set, visit_alerts_for_pers
 
 def _body_context(request, body) -> dict:
     people = access.readable(request.user, Person).filter(body=body)
-    return {"people_count": people.count(), "can_see_people": people.exists()}
+    today = timezone.localdate()
+    # UK-9: the body's own view names who works on the NPM outside its NPM unit;
+    # only people the user may read are listed (the coordinator reads none).
+    outside = [
+        p
+        for p in people.exclude(left__lte=today).order_by("name")
+        if outside_npm_unit(body.npm_unit, p.unit, p.npm_role)
+    ]
+    return {
+        "people_count": people.count(),
+        "can_see_people": people.exists(),
+        "outside_npm_unit": outside,
+    }
 
 
 def _establishment_context(request, est) -> dict:

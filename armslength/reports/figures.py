@@ -32,7 +32,13 @@ from armslength.compliance.models import (
 from armslength.engine import team
 from armslength.engine.dates import add_months
 from armslength.engine.facts import Window, overlaps
-from armslength.register.models import Body, Person, Secondment, TrainingRecord
+from armslength.register.models import (
+    Body,
+    Person,
+    Secondment,
+    TrainingRecord,
+    outside_npm_unit,
+)
 from armslength.screening.models import current_policy
 from armslength.visits.models import Assignment, Override, OverrideStatus, Visit, VisitStatus
 
@@ -69,6 +75,7 @@ def collect(year: int, *, today: dt.date, body_ids: list[int] | None = None) -> 
         )
     )
     parameters = current_policy()[0].parameters
+    units = dict(Body.objects.values_list("id", "npm_unit"))
     ids = body_ids if body_ids is not None else Body.objects.values_list("id", flat=True)
     figures: dict[int, dict] = {body_id: empty(period) for body_id in ids}
     for body_id, members in _group(people.values(), "body_id").items():
@@ -76,6 +83,7 @@ def collect(year: int, *, today: dt.date, body_ids: list[int] | None = None) -> 
             p["id"]: _status_at(p, secondments.get(p["id"], []), period.as_of) for p in members
         }
         figures[body_id]["people"] = _staffing(members, status)
+        figures[body_id]["npm_unit"] = _npm_unit(members, status, units.get(body_id, ""))
         figures[body_id]["secondees"] = _secondees(members, status, secondments, period)
     _add_compliance(figures, people, secondments, period, parameters, body_ids)
     _add_visits(figures, period, secondments)
@@ -116,6 +124,7 @@ PERSON_FIELDS = (
     "body_id",
     "category",
     "npm_role",
+    "unit",
     "full_time_npm",
     "npm_share",
     "joined",
@@ -195,6 +204,15 @@ def _staffing(members: list[dict], status: dict[int, str | None]) -> dict:
         "by_category": _rounded(by_category),
         "by_role": _rounded(by_role),
     }
+
+
+def _npm_unit(members: list[dict], status: dict[int, str | None], npm_unit: str) -> dict:
+    """UK-9: how many on NPM work at the year end are outside the body's NPM unit (counts only)."""
+    if not npm_unit.strip():
+        return {"recorded": False}
+    on_npm = [p for p in members if status.get(p["id"]) is not None and _on_npm_work(p)]
+    outside = sum(outside_npm_unit(npm_unit, p["unit"], p["npm_role"]) for p in on_npm)
+    return {"recorded": True, "on_npm_work": len(on_npm), "outside_unit": outside}
 
 
 def _rounded(table: dict[str, list[float]]) -> dict[str, dict]:

@@ -300,7 +300,27 @@ def _staffing(ctx: _Context) -> Section:
                 note="Bodies with no one on record in any year are left out.",
             )
         )
+    section.tables.append(_npm_unit_table(ctx))
     return section
+
+
+def _npm_unit_table(ctx: _Context) -> Table:
+    """UK-9 "a separate unit or department": counts per body, never names."""
+    bodies = [ctx.body] if ctx.body is not None else ctx.staffed_bodies()
+    rows = []
+    for b in bodies:
+        unit = ctx.by_year[ctx.year].get(b.pk, {}).get("npm_unit", {})
+        if unit.get("recorded"):
+            rows.append([b.abbreviation, b.npm_unit, unit["on_npm_work"], unit["outside_unit"]])
+        else:
+            rows.append([b.abbreviation, "Not recorded", None, None])
+    return Table(
+        "npm_unit_by_body",
+        "On NPM work outside the body's NPM unit (UK-9)",
+        ["Body", "NPM unit", "On NPM work", "Outside the unit"],
+        rows,
+        note="Counts at the year end; who they are is on each body's own page.",
+    )
 
 
 def _secondees(ctx: _Context) -> Section:

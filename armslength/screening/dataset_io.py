@@ -51,6 +51,7 @@ def export_document(as_of: dt.date, *, people=None, policy: dict | None = None) 
             "jurisdictions": b.jurisdictions,
             "place_types": b.place_types,
             "mandate_beyond_npm": b.mandate_beyond_npm,
+            "npm_unit": b.npm_unit,
             "coordinator": b.is_coordinator,
         }
         for b in Body.objects.order_by("key")
@@ -334,6 +335,7 @@ class _Importer:
             body.place_types = r.get("place_types") or []
             body.mandate_beyond_npm = bool(r.get("mandate_beyond_npm"))
             body.is_coordinator = bool(r.get("coordinator"))
+            body.npm_unit = r.get("npm_unit") or ""
             if self.save(body, f"bodies[{i}]", "bodies", new):
                 self.bodies[body.key] = body
 
