@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # an account's chosen language wins over the browser's (LocaleMiddleware above)
+    "armslength.core.language.AccountLanguage",
     # Every view needs a signed-in user unless it says otherwise (login page).
     # (the API authenticates its own requests by token: see core/middleware.py)
     "armslength.core.middleware.LoginRequiredMiddleware",

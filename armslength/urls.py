@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from armslength.accounts.views import HomeView
 from armslength.core.audit_views import AuditTrailView
+from armslength.core.language import choose_language
 
 audit_patterns = ([path("", AuditTrailView.as_view(), name="trail")], "audit")
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", choose_language, name="language"),
     path("2fa/", include("armslength.accounts.twofactor_urls")),
     path("", include("armslength.register.urls")),
     path("accounts/", include("armslength.accounts.urls")),

@@ -61,7 +61,7 @@ def _has_nul(request) -> bool:
     return False
 
 
-SECOND_STEP_EXEMPT = ("/2fa/", "/login/", "/logout/", "/static/")
+SECOND_STEP_EXEMPT = ("/2fa/", "/login/", "/logout/", "/language/", "/static/")
 
 
 class SecondFactorRequired:

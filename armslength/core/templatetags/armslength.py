@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django import template
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -44,8 +47,13 @@ def display(obj, field, value) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat() if not hasattr(value, "hour") else value.strftime("%Y-%m-%d %H:%M")
+    if hasattr(value, "isoformat"):  # in the reader's language (month names, order)
+        if hasattr(value, "hour"):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            return date_format(local, "DATETIME_FORMAT")
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, int | float | Decimal):
+        return number_format(value)
     return str(value)
 
 

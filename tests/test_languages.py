@@ -1,0 +1,96 @@
+"""Languages: English, Welsh and French; the sign-in page follows the browser, a
+chooser on every page switches (without script), a signed-in person's choice is kept
+on their account, and dates follow the active language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from armslength.accounts.models import User
+
+CODES = ("en-gb", "cy", "fr")
+
+
+def test_the_three_languages_and_a_locale_folder_that_exists():
+    assert tuple(code for code, _name in settings.LANGUAGES) == CODES
+    assert all(Path(p).is_dir() for p in settings.LOCALE_PATHS)
+
+
+def test_sign_in_page_follows_the_browsers_language(client, db):
+    for accept, lang in [("cy", "cy"), ("fr-FR,fr;q=0.9", "fr"), ("de", "en-gb")]:
+        response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept)
+        assert response.status_code == 200
+        assert f'<html lang="{lang}">' in response.content.decode()
+        assert response["Content-Language"] == lang
+
+
+def test_sign_in_page_offers_the_chooser_as_a_form_without_script(client, db):
+    html = client.get(reverse("login")).content.decode()
+    assert f'action="{reverse("language")}"' in html
+    for code, name in settings.LANGUAGES:
+        assert f'value="{code}" lang="{code}"' in html and name in html
+    assert "onclick" not in html and "<script>" not in html
+
+
+def test_choosing_a_language_before_sign_in_sets_the_browsers_cookie(client, db):
+    response = client.post(reverse("language"), {"language": "cy", "next": "/login/"})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
+    assert '<html lang="cy">' in client.get("/login/").content.decode()
+
+
+def test_a_signed_in_persons_choice_is_kept_on_the_account(client_for, cast):
+    client = client_for(cast.hmip_manager)
+    response = client.post(reverse("language"), {"language": "fr", "next": "/people/"})
+    assert response["Location"] == "/people/"
+    cast.hmip_manager.refresh_from_db()
+    assert cast.hmip_manager.language == "fr"
+    # another browser (no cookie) asking for Welsh still gets the account's French
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="cy")
+    assert '<html lang="fr">' in page.content.decode()
+    assert page["Content-Language"] == "fr"
+    assert 'value="fr" lang="fr" class="link-button" aria-current="true"' in page.content.decode()
+
+
+def test_the_language_change_is_on_the_audit_trail(client_for, cast):
+    from auditlog.models import LogEntry
+
+    client_for(cast.alice_user).post(reverse("language"), {"language": "cy"})
+    entry = LogEntry.objects.get_for_object(cast.alice_user).order_by("-pk").first()
+    assert "language" in entry.changes_dict
+
+
+def test_an_unknown_language_or_a_get_changes_nothing(client_for, cast):
+    client = client_for(cast.coordinator)
+    assert client.post(reverse("language"), {"language": "de"}).status_code == 400
+    assert client.get(reverse("language"), {"language": "fr"}).status_code == 405
+    assert User.objects.get(pk=cast.coordinator.pk).language == ""
+
+
+def test_the_next_address_never_leaves_the_site(client, db):
+    response = client.post(reverse("language"), {"language": "fr", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_dates_follow_the_active_language(client_for, cast, today):
+    client = client_for(cast.hmip_manager)
+    url = reverse("register:secondment_detail", args=[cast.sam_secondment.pk])
+    start = cast.sam_secondment.start
+    months = {
+        "en-gb": ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+               "septembre", "octobre", "novembre", "décembre"],
+        "cy": ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
+               "Medi", "Hydref", "Tachwedd", "Rhagfyr"],
+    }  # fmt: skip
+    for code, names in months.items():
+        client.post(reverse("language"), {"language": code})
+        html = client.get(url).content.decode()
+        assert f"{start.day} {names[start.month - 1]} {start.year}" in html, code
+    assert isinstance(start, dt.date)
