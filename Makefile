@@ -5,10 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run test lint browser-deps worker clean
+.PHONY: install run test lint browser-deps worker clean messages
 
-## install: create .venv and install the pinned dependencies (fast when nothing changed)
-install: $(STAMP)
+## install: create .venv and install the pinned dependencies (fast when nothing changed),
+## then compile the message catalogues (the .po files are committed, the .mo files built)
+install: $(STAMP) messages
+
+## messages: compile armslength/locale/*/LC_MESSAGES/django.po (needs GNU gettext's msgfmt)
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || bash scripts/ensure-system-packages.sh
+	@cd armslength && ../$(BIN)/python -m django compilemessages -v0
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +40,7 @@ test: install browser-deps lint
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_translations.py
 
 browser-deps:
 	@bash scripts/ensure-system-packages.sh

@@ -14,4 +14,8 @@ cd "$work"
 export ARMSLENGTH_VAR_DIR="$work/var" DEBUG=1 DATABASE_URL="sqlite:///$work/var/check.sqlite3"
 "$work/venv/bin/armslength" check
 "$work/venv/bin/armslength" migrate -v0
-echo "pip install . gives a working armslength: checks pass, migrations apply"
+# the compiled catalogues travel with the package (make install builds them from the .po files)
+for lang in cy fr; do
+  "$work/venv/bin/python" -c "import armslength, pathlib, sys; p = pathlib.Path(armslength.__file__).parent / 'locale/$lang/LC_MESSAGES/django.mo'; sys.exit(0 if p.exists() else f'missing {p}: run make install (compilemessages) first')"
+done
+echo "pip install . gives a working armslength: checks pass, migrations apply, catalogues included"

@@ -3,6 +3,7 @@
 #   chromium       browser tests (Playwright drives Debian's build)
 #   poppler-utils  pdftoppm, which the report tests use to render PDF pages
 #   libpango*      WeasyPrint's text layout, for the PDF report
+#   gettext        msgfmt, which compiles the Welsh and French catalogues (make install)
 # As root (CI) it installs what is missing; otherwise it says loudly what will
 # be skipped, and the rest of the suite still runs.
 set -u
@@ -10,6 +11,7 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

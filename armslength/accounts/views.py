@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from armslength.accounts import twofactor
@@ -112,7 +113,7 @@ class UserFilterSet(SearchFilterSet):
 
 class UserTable(tables.Table):
     username = tables.Column(linkify=True)
-    body = tables.Column(accessor="body__abbreviation", verbose_name=_("Body"))
+    body = tables.Column(accessor="body__abbreviation", verbose_name=gettext_lazy("Body"))
 
     class Meta:
         model = User

@@ -15,6 +15,7 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -98,7 +99,7 @@ class RecordViewSet(viewsets.ModelViewSet):
                 instance.delete()
             except ProtectedError:
                 raise exceptions.ValidationError(
-                    "Other records still refer to this one; remove those first."
+                    _("Other records still refer to this one; remove those first.")
                 ) from None
 
 
@@ -404,7 +405,7 @@ class ReportView(APIView):
 
         if request.user.role not in READERS:
             raise exceptions.PermissionDenied(
-                "Reports are for managers, the coordinator and auditors."
+                _("Reports are for managers, the coordinator and auditors.")
             )
         if not 1990 <= year <= 2100:
             raise exceptions.NotFound("No report for that year.")

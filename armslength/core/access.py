@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from armslength.accounts.models import Role
 
@@ -183,14 +184,16 @@ def get_readable(user, model: type[Model], pk) -> Model:
     try:
         return readable(user, model).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No {model._meta.verbose_name} found") from None
+        raise Http404(_("No %(record)s found") % {"record": model._meta.verbose_name}) from None
 
 
 def get_writable(user, model: type[Model], pk) -> Model:
     """The row for editing: 404 when unreadable, 403 when readable but not writable."""
     obj = get_readable(user, model, pk)
     if not writable(user, model).filter(pk=obj.pk).exists():
-        raise PermissionDenied(f"You may read but not change this {model._meta.verbose_name}.")
+        raise PermissionDenied(
+            _("You may read but not change this %(record)s.") % {"record": model._meta.verbose_name}
+        )
     return obj
 
 

@@ -216,8 +216,8 @@ class ObjectEditView(ObjectMixin, View):
                 return conflict
             saved = form.save()
             self.after_save(request, saved)
-        verb = _("Saved") if pk else _("Added")
-        messages.success(request, f"{verb}: {saved}")
+        message = _("Saved: %(record)s") if pk else _("Added: %(record)s")
+        messages.success(request, message % {"record": saved})
         return HttpResponseRedirect(self.success_url(saved))
 
     def success_url(self, obj) -> str:

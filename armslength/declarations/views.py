@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from armslength.accounts.models import Role
@@ -28,7 +29,7 @@ from armslength.visits.services import visit_alerts_for_person
 class AffiliationFilterSet(SearchFilterSet):
     search_fields = ("person__name", "establishment__name", "organisation__name", "role")
     kind = filters.ChoiceFilter(choices=codes.AFFILIATION_KINDS)
-    status = filters.ChoiceFilter(choices=ReviewStatus.choices, label="Review")
+    status = filters.ChoiceFilter(choices=ReviewStatus.choices, label=gettext_lazy("Review"))
 
     class Meta:
         model = Affiliation
@@ -38,7 +39,7 @@ class AffiliationFilterSet(SearchFilterSet):
 class AffiliationTable(tables.Table):
     person = tables.Column(linkify=True)
     kind = tables.Column(linkify=True)
-    target = tables.Column(accessor="pk", verbose_name="With", orderable=False)
+    target = tables.Column(accessor="pk", verbose_name=gettext_lazy("With"), orderable=False)
 
     class Meta:
         model = Affiliation

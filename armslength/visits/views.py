@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from armslength.accounts.models import Role as UserRole
@@ -75,7 +76,7 @@ class VisitFilterSet(SearchFilterSet):
     search_fields = ("establishment__name", "key")
     type = filters.ChoiceFilter(choices=VisitType.choices)
     status = filters.ChoiceFilter(choices=VisitStatus.choices)
-    on = filters.DateFilter(label=_("On the day"), method="filter_on")
+    on = filters.DateFilter(label=gettext_lazy("On the day"), method="filter_on")
 
     class Meta:
         model = Visit
@@ -87,7 +88,7 @@ class VisitFilterSet(SearchFilterSet):
 
 class VisitTable(tables.Table):
     establishment = tables.Column(linkify=lambda record: record.get_absolute_url())
-    body = tables.Column(accessor="body__abbreviation", verbose_name="Lead body")
+    body = tables.Column(accessor="body__abbreviation", verbose_name=gettext_lazy("Lead body"))
 
     class Meta:
         model = Visit
