@@ -41,6 +41,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/check_translations.py
+	@for po in armslength/locale/*/LC_MESSAGES/django.po; do \
+	  msgfmt --check --statistics -o /dev/null $$po 2>&1 | tee /dev/stderr | grep -qE 'fuzzy|untranslated' \
+	  && { echo "$$po: fuzzy or untranslated entries" >&2; exit 1; } || true; done
 
 browser-deps:
 	@bash scripts/ensure-system-packages.sh
