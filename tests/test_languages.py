@@ -94,3 +94,35 @@ def test_dates_follow_the_active_language(client_for, cast, today):
         html = client.get(url).content.decode()
         assert f"{start.day} {names[start.month - 1]} {start.year}" in html, code
     assert isinstance(start, dt.date)
+
+
+def test_every_engine_label_has_a_translation_in_both_languages():
+    from django.utils import translation
+
+    from armslength.core.labels import LABELS, VERDICT_LABELS
+    from armslength.engine import codes
+
+    pairs = [
+        getattr(codes, name)
+        for name in dir(codes)
+        if name.isupper() and isinstance(getattr(codes, name), tuple)
+    ]
+    english = {
+        label for group in pairs for item in group if isinstance(item, tuple) for label in item[1:]
+    }
+    assert english <= LABELS.keys()
+    same_word = {("cy", "Staff"), ("fr", "Client")}  # the same word in both languages
+    for language in ("cy", "fr"):
+        with translation.override(language):
+            for text, label in [*LABELS.items(), *VERDICT_LABELS.items()]:
+                assert str(label) != str(text) or (language, text) in same_word, (language, text)
+
+
+def test_choice_labels_follow_the_active_language(client_for, cast):
+    client = client_for(cast.hmip_manager)
+    client.post(reverse("language"), {"language": "fr"})
+    html = client.get(reverse("register:person_detail", args=[cast.sam.pk])).content.decode()
+    assert "Agent détaché" in html
+    client.post(reverse("language"), {"language": "cy"})
+    html = client.get(reverse("register:person_detail", args=[cast.sam.pk])).content.decode()
+    assert "Secondai" in html

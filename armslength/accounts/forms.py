@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from armslength.accounts.models import User
+from armslength.core import labels
 from armslength.core.forms import TagListField
 from armslength.engine import codes
 from armslength.register.models import Person
@@ -63,7 +64,7 @@ class MyProfileForm(forms.ModelForm):
     languages = TagListField(label=_("Languages"))
     skills = forms.MultipleChoiceField(
         label=_("Skills (APT)"),
-        choices=codes.APT_SKILLS,
+        choices=labels.choices(codes.APT_SKILLS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -20,6 +20,7 @@ from armslength.accounts.forms import MyProfileForm, UserForm
 from armslength.accounts.models import Role, User
 from armslength.compliance.views import my_tasks
 from armslength.core import access, access_log
+from armslength.core import labels as category_labels
 from armslength.core.views import ObjectEditView, record_views
 from armslength.engine import codes
 from armslength.register.filters import SearchFilterSet
@@ -44,7 +45,7 @@ class HomeView(View):
         people = access.readable(user, Person)
         current = Q(left__isnull=True) | Q(left__gt=today)
         if user.role in (Role.MANAGER, Role.AUDITOR):
-            labels = dict(codes.CATEGORIES)
+            labels = category_labels.labels(codes.CATEGORIES)
             context["by_category"] = [
                 {**row, "label": labels[row["category"]]}
                 for row in people.filter(current)

@@ -9,6 +9,7 @@ from armslength.compliance.models import (
     RecruitmentRecord,
     Supervision,
 )
+from armslength.core import labels
 from armslength.engine import codes
 from armslength.register.filters import SearchFilterSet
 
@@ -31,7 +32,7 @@ class SupervisionFilterSet(SearchFilterSet):
 
 class AcknowledgementFilterSet(SearchFilterSet):
     search_fields = ("person__name",)
-    kind = filters.ChoiceFilter(choices=codes.ACKNOWLEDGEMENT_KINDS)
+    kind = filters.ChoiceFilter(choices=labels.choices(codes.ACKNOWLEDGEMENT_KINDS))
 
     class Meta:
         model = Acknowledgement
@@ -62,7 +63,7 @@ class DeclarationRoundFilterSet(SearchFilterSet):
 
 class AcknowledgementTextFilterSet(SearchFilterSet):
     search_fields = ("version", "text")
-    kind = filters.ChoiceFilter(choices=codes.ACKNOWLEDGEMENT_KINDS)
+    kind = filters.ChoiceFilter(choices=labels.choices(codes.ACKNOWLEDGEMENT_KINDS))
 
     class Meta:
         model = AcknowledgementText

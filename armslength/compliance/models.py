@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from armslength.core import labels
 from armslength.core.uploads import validate_upload
 from armslength.engine import codes
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
@@ -156,7 +157,9 @@ class Supervision(PersonRecord):
 class Acknowledgement(PersonRecord):
     """The person's acknowledgement of a duty (UK-15; APT: seconded officials)."""
 
-    kind = models.CharField(_("duty"), max_length=30, choices=codes.ACKNOWLEDGEMENT_KINDS)
+    kind = models.CharField(
+        _("duty"), max_length=30, choices=labels.choices(codes.ACKNOWLEDGEMENT_KINDS)
+    )
     text_version = models.CharField(_("text version"), max_length=40, blank=True)
 
     class Meta(PersonRecord.Meta):
@@ -173,7 +176,9 @@ class AcknowledgementText(models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="acknowledgement_texts"
     )
-    kind = models.CharField(_("duty"), max_length=30, choices=codes.ACKNOWLEDGEMENT_KINDS)
+    kind = models.CharField(
+        _("duty"), max_length=30, choices=labels.choices(codes.ACKNOWLEDGEMENT_KINDS)
+    )
     version = models.CharField(_("version"), max_length=40)
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("adopted at"), auto_now_add=True)

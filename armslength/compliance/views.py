@@ -44,7 +44,7 @@ from armslength.compliance.services import (
     interference_escalate,
     interference_handler_set,
 )
-from armslength.core import access
+from armslength.core import access, labels
 from armslength.core.exports import export_response, requested_format
 from armslength.core.views import ObjectEditView, record_views
 from armslength.engine import codes
@@ -327,7 +327,7 @@ class AcknowledgeView(View):
             "form": form,
             "person": person,
             "kind": kind,
-            "kind_label": dict(codes.ACKNOWLEDGEMENT_KINDS)[kind],
+            "kind_label": labels.labels(codes.ACKNOWLEDGEMENT_KINDS)[kind],
             "text": acknowledgement_text(body=person.body, kind=kind),
             "given": person.acknowledgements.filter(kind=kind).first(),
         }

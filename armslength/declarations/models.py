@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from armslength.core import labels
 from armslength.engine import codes
 from armslength.register.models import Establishment, Organisation, Person
 
@@ -34,7 +35,9 @@ class Affiliation(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="affiliations"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=codes.AFFILIATION_KINDS)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=labels.choices(codes.AFFILIATION_KINDS)
+    )
     establishment = models.ForeignKey(
         Establishment,
         verbose_name=_("establishment"),
@@ -66,7 +69,7 @@ class Affiliation(models.Model):
     with_role = models.CharField(
         _("the other person is"),
         max_length=20,
-        choices=codes.WITH_ROLES,
+        choices=labels.choices(codes.WITH_ROLES),
         blank=True,
         help_text=_("For family, friendship and client ties."),
     )

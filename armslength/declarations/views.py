@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from armslength.accounts.models import Role
-from armslength.core import access
+from armslength.core import access, labels
 from armslength.core.views import ObjectEditView, record_views
 from armslength.declarations.forms import AffiliationForm, EndForm, ReviewForm
 from armslength.declarations.models import Affiliation, ReviewStatus
@@ -28,7 +28,7 @@ from armslength.visits.services import visit_alerts_for_person
 
 class AffiliationFilterSet(SearchFilterSet):
     search_fields = ("person__name", "establishment__name", "organisation__name", "role")
-    kind = filters.ChoiceFilter(choices=codes.AFFILIATION_KINDS)
+    kind = filters.ChoiceFilter(choices=labels.choices(codes.AFFILIATION_KINDS))
     status = filters.ChoiceFilter(choices=ReviewStatus.choices, label=gettext_lazy("Review"))
 
     class Meta:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from armslength.core import access
+from armslength.core import access, labels
 from armslength.core.forms import AnyYesNoSelect
 from armslength.engine import codes
 from armslength.register.models import (
@@ -50,7 +50,7 @@ class BodyFilterSet(SearchFilterSet):
 
 
 class OrganisationFilterSet(SearchFilterSet):
-    sector = filters.ChoiceFilter(choices=codes.SECTORS)
+    sector = filters.ChoiceFilter(choices=labels.choices(codes.SECTORS))
     parent = filters.ModelChoiceFilter(queryset=Organisation.objects.all())
 
     class Meta:
@@ -76,13 +76,13 @@ class EstablishmentFilterSet(SearchFilterSet):
 
 class PersonFilterSet(SearchFilterSet):
     search_fields = ("name", "email", "unit", "key")
-    category = filters.ChoiceFilter(choices=codes.CATEGORIES)
+    category = filters.ChoiceFilter(choices=labels.choices(codes.CATEGORIES))
     npm_role = filters.ChoiceFilter(
-        choices=(*codes.NPM_ROLES, ("", _("Not set"))),
+        choices=(*labels.choices(codes.NPM_ROLES), ("", _("Not set"))),
         method="filter_npm_role",
         empty_label=_("Any"),
     )
-    gender = filters.ChoiceFilter(choices=codes.GENDERS)
+    gender = filters.ChoiceFilter(choices=labels.choices(codes.GENDERS))
     current = filters.BooleanFilter(
         label=_("Currently in post"), method="filter_current", widget=AnyYesNoSelect
     )

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from armslength.core import labels
 from armslength.core.forms import DateInput, TagListField, YesNoField
 from armslength.engine import codes
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
@@ -65,7 +66,7 @@ class PersonForm(forms.ModelForm):
     languages = TagListField(label=_("Languages"), suggestions=("english", "welsh", "gaelic"))
     skills = forms.MultipleChoiceField(
         label=_("Skills (APT)"),
-        choices=codes.APT_SKILLS,
+        choices=labels.choices(codes.APT_SKILLS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

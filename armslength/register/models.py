@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from armslength.core import labels
 from armslength.core.keys import unique_key
 from armslength.engine import codes, team
 from armslength.engine.facts import secondment_unrecorded
@@ -97,7 +98,7 @@ class Organisation(KeyedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    sector = models.CharField(_("sector"), max_length=30, choices=codes.SECTORS)
+    sector = models.CharField(_("sector"), max_length=30, choices=labels.choices(codes.SECTORS))
     works_at = models.ManyToManyField(
         "Establishment",
         verbose_name=_("works at"),
@@ -193,11 +194,13 @@ class Person(KeyedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
-    category = models.CharField(_("category"), max_length=20, choices=codes.CATEGORIES)
+    category = models.CharField(
+        _("category"), max_length=20, choices=labels.choices(codes.CATEGORIES)
+    )
     npm_role = models.CharField(
         _("NPM role"),
         max_length=20,
-        choices=codes.NPM_ROLES,
+        choices=labels.choices(codes.NPM_ROLES),
         blank=True,
         help_text=_("UK-9: identify who does NPM work, frontline or support."),
     )
@@ -205,7 +208,7 @@ class Person(KeyedModel):
     expertise = models.JSONField(_("expertise"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     skills = models.JSONField(_("skills"), default=list, blank=True)
-    gender = models.CharField(_("gender"), max_length=20, choices=codes.GENDERS)
+    gender = models.CharField(_("gender"), max_length=20, choices=labels.choices(codes.GENDERS))
     # Special-category data (SPEC "Who sees what"): self-declared, optional, shown
     # only to the person themself and used elsewhere only in suppressed aggregates.
     ethnicity = models.CharField(_("ethnicity (self-described)"), max_length=120, blank=True)
@@ -213,7 +216,7 @@ class Person(KeyedModel):
         _("minority status (self-declared)"),
         max_length=120,
         blank=True,
-        choices=codes.MINORITY_STATUSES,
+        choices=labels.choices(codes.MINORITY_STATUSES),
     )
     home_region = models.CharField(_("home region"), max_length=60, blank=True)
     can_lead = models.BooleanField(_("may lead visits"), default=False)
@@ -448,7 +451,9 @@ class TrainingRecord(models.Model):
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="training_records"
     )
     title = models.CharField(_("course or training"), max_length=200)
-    skill = models.CharField(_("skill"), max_length=40, choices=codes.APT_SKILLS, blank=True)
+    skill = models.CharField(
+        _("skill"), max_length=40, choices=labels.choices(codes.APT_SKILLS), blank=True
+    )
     completed = models.DateField(_("completed on"))
     provider = models.CharField(_("provider"), max_length=200, blank=True)
 

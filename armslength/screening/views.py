@@ -17,6 +17,7 @@ from django.views import View
 from armslength.core import access
 from armslength.core.exports import export_response, requested_format
 from armslength.core.forms import DateInput
+from armslength.core.labels import VERDICT_LABELS
 from armslength.engine import codes
 from armslength.engine.policy import (
     FINDING_IDS,
@@ -46,7 +47,7 @@ class ScreeningFilterForm(forms.Form):
         label=gettext_lazy("Verdict"),
         choices=[
             ("", gettext_lazy("Any not clear")),
-            *[(v, v.replace("_", " ")) for v in codes.VERDICTS if v != "clear"],
+            *[(v, VERDICT_LABELS[v]) for v in codes.VERDICTS if v != "clear"],
         ],
     )
     rule = forms.ChoiceField(

@@ -12,6 +12,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from armslength.core.labels import VERDICT_LABELS
+
 register = template.Library()
 
 #: Never rendered by the generic detail view (special-category or internal).
@@ -80,4 +82,5 @@ def _none(value) -> str:
 
 @register.simple_tag
 def verdict_badge(verdict: str):
-    return format_html('<span class="badge badge-{}">{}</span>', verdict, verdict.replace("_", " "))
+    text = VERDICT_LABELS.get(verdict, verdict.replace("_", " "))
+    return format_html('<span class="badge badge-{}">{}</span>', verdict, text)
