@@ -5,10 +5,15 @@ on their account, and dates follow the active language."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from armslength.accounts.models import User
 
@@ -126,3 +131,29 @@ def test_choice_labels_follow_the_active_language(client_for, cast):
     client.post(reverse("language"), {"language": "cy"})
     html = client.get(reverse("register:person_detail", args=[cast.sam.pk])).content.decode()
     assert "Secondai" in html
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) missing")
+def test_the_pdf_report_renders_in_welsh_and_in_french(client_for, cast, today, tmp_path):
+    client = client_for(cast.coordinator)
+    expected = {
+        "cy": ["Adroddiad blynyddol ar weithredu", "Cynhyrchwyd gan armslength ar"],
+        "fr": ["Rapport annuel sur la mise en", "Produit par armslength le"],
+    }
+    for language in ("cy", "fr"):
+        client.post(reverse("language"), {"language": language})
+        response = client.get(reverse("reports:pdf"), {"year": today.year})
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        path = tmp_path / f"report-{language}.pdf"
+        path.write_bytes(
+            b"".join(response.streaming_content) if response.streaming else response.content
+        )
+        text = " ".join(
+            subprocess.run(
+                ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+            ).stdout.split()
+        )
+        for phrase in expected[language]:
+            assert phrase in text, (language, phrase)
+        with translation.override(language):  # the day it was made, in the language's words
+            assert date_format(today, "j F Y") in text

@@ -263,7 +263,7 @@ class DemoNpm:
 
     key: str
     policy_pack: str  # armslength/engine/policies/<pack>.yaml
-    language: str  # the demo accounts' language
+    language: str  # the demo accounts' language ("" follows the browser)
     bodies: list[dict]  # rows as in data/uk-npm-bodies.csv
     mandate_beyond_npm: frozenset[str]  # body abbreviations
     organisations: list[tuple]
@@ -311,7 +311,7 @@ RELATIVES = [
 UK = DemoNpm(
     key="uk",
     policy_pack="uk-npm",
-    language="en-gb",
+    language="",  # each account follows its browser (English, Welsh or French)
     bodies=bodies_csv_rows(),
     mandate_beyond_npm=frozenset({"CQC", "HMICFRS", "Ofsted", "CI", "RQIA"}),
     organisations=ORGANISATIONS,

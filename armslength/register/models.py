@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from armslength.core import labels
@@ -408,7 +409,11 @@ class Secondment(models.Model):
 
     def __str__(self) -> str:
         origin = self.origin.name if self.origin_id else _("unknown origin")
-        return f"{self.person.name} from {origin} ({self.period()})"
+        return _("%(person)s from %(origin)s (%(period)s)") % {
+            "person": self.person.name,
+            "origin": origin,
+            "period": self.period(),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("register:secondment_detail", args=[self.pk])
@@ -417,9 +422,9 @@ class Secondment(models.Model):
         return {"parent": f"register.person:{self.person_id}"}
 
     def period(self) -> str:
-        start = self.start.isoformat() if self.start else "…"
-        end = self.end.isoformat() if self.end else "open"
-        return f"{start} to {end}"
+        start = date_format(self.start, "DATE_FORMAT") if self.start else "…"
+        end = date_format(self.end, "DATE_FORMAT") if self.end else _("open")
+        return _("%(start)s to %(end)s") % {"start": start, "end": end}
 
     def covers(self, on: dt.date) -> bool:
         return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
@@ -463,7 +468,7 @@ class TrainingRecord(models.Model):
         verbose_name_plural = _("training records")
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.completed.isoformat()})"
+        return f"{self.title} ({date_format(self.completed, 'DATE_FORMAT')})"
 
     def get_additional_data(self) -> dict:
         return {"parent": f"register.person:{self.person_id}"}

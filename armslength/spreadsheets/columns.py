@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 from armslength.engine import codes
 
 
@@ -184,8 +186,8 @@ KEY_HELP = "Stable key: the same on every import, so a re-import updates instead
 
 ORGANISATIONS = Kind(
     "organisations",
-    "Organisations",
-    "organisation",
+    _("Organisations"),
+    _("organisation"),
     "register.Organisation",
     (
         Column("key", "key", key, example="hmpps", help=KEY_HELP + " (from the name if empty)"),
@@ -209,7 +211,7 @@ ORGANISATIONS = Kind(
             help=("Keys of the establishments where it works (an NGO that visits), separated by ;"),
         ),
     ),
-    identity="key (or, when empty, the name)",
+    identity=_("key (or, when empty, the name)"),
     examples=(
         {"key": "moj", "name": "Ministry of Justice", "parent": "", "sector": "executive"},
         {
@@ -223,8 +225,8 @@ ORGANISATIONS = Kind(
 
 ESTABLISHMENTS = Kind(
     "establishments",
-    "Establishments",
-    "establishment",
+    _("Establishments"),
+    _("establishment"),
     "register.Establishment",
     (
         Column("key", "key", key, example="hmp-northbridge", help=KEY_HELP),
@@ -250,7 +252,7 @@ ESTABLISHMENTS = Kind(
             help="Abbreviations or keys of the bodies that may visit, separated by ;",
         ),
     ),
-    identity="key (or, when empty, the name)",
+    identity=_("key (or, when empty, the name)"),
     examples=(
         {
             "key": "hmp-northbridge",
@@ -266,8 +268,8 @@ ESTABLISHMENTS = Kind(
 
 PEOPLE = Kind(
     "people",
-    "People",
-    "person",
+    _("People"),
+    _("person"),
     "register.Person",
     (
         Column("key", "key", key, required=True, example="hr-10234", help=KEY_HELP),
@@ -312,7 +314,7 @@ PEOPLE = Kind(
         Column("max_visits", "max_visits", whole_number, help="Most visits a year"),
         Column("max_days", "max_days", whole_number, help="Most visit days a year"),
     ),
-    identity="key",
+    identity=_("key"),
     examples=(
         {
             "key": "hr-10234",
@@ -346,8 +348,8 @@ PEOPLE = Kind(
 
 SECONDMENTS = Kind(
     "secondments",
-    "Secondments",
-    "secondment",
+    _("Secondments"),
+    _("secondment"),
     "register.Secondment",
     (
         Column("person", "person", key, required=True, ref="person", example="hr-10377"),
@@ -387,7 +389,7 @@ SECONDMENTS = Kind(
         ),
         Column("justification", "justification", text(5000), example="Clinical expertise"),
     ),
-    identity="person and start date",
+    identity=_("person and start date"),
     examples=(
         {
             "person": "hr-10377",
@@ -406,8 +408,8 @@ SECONDMENTS = Kind(
 
 AFFILIATIONS = Kind(
     "affiliations",
-    "Declarations",
-    "declaration",
+    _("Declarations"),
+    _("declaration"),
     "declarations.Affiliation",
     (
         Column("person", "person", key, required=True, ref="person", example="hr-10234"),
@@ -433,7 +435,7 @@ AFFILIATIONS = Kind(
         Column("end", "end", date, example="2022-12-31"),
         Column("on_leave", "on_leave", boolean, example="no"),
     ),
-    identity="person, kind, establishment or organisation, and start date",
+    identity=_("person, kind, establishment or organisation, and start date"),
     examples=(
         {
             "person": "hr-10234",

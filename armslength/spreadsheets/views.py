@@ -236,7 +236,7 @@ def template_xlsx(kind: Kind, rows: list[list[str]]) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = kind.label
+    sheet.title = str(kind.label)
     sheet.append(kind.header())
     for cell, column in zip(sheet[1], kind.columns, strict=True):
         cell.font = Font(bold=True)

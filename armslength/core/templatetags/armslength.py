@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from armslength.core.labels import VERDICT_LABELS
 
@@ -57,6 +58,19 @@ def display(obj, field, value) -> str:
     if isinstance(value, int | float | Decimal):
         return number_format(value)
     return str(value)
+
+
+#: who must act on a finding (compliance.services.owner_of), in the reader's language
+OWNER_LABELS = {
+    "the person": gettext_lazy("the person"),
+    "body managers": gettext_lazy("body managers"),
+    "NPM coordinator": gettext_lazy("NPM coordinator"),
+}
+
+
+@register.filter
+def owner_label(owner: str):
+    return OWNER_LABELS.get(owner, owner)
 
 
 @register.filter
