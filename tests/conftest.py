@@ -159,3 +159,14 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the installation's language: a request in another
+    language leaves it active in the thread (LocaleMiddleware does not switch back)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -276,7 +276,7 @@ class AssignmentViewSet(RecordViewSet):
         data = serializer.validated_data
         if not access.may(self.request.user, "staff", data["visit"]):
             raise exceptions.PermissionDenied(
-                "The managers of the bodies taking part staff the team."
+                _("The managers of the bodies taking part staff the team.")
             )
         with as_caller(self.request):
             try:
@@ -308,7 +308,7 @@ class PlaceRequestViewSet(RecordViewSet):
         data = serializer.validated_data
         if not access.may(self.request.user, "request_places", data["visit"]):
             raise exceptions.PermissionDenied(
-                "The lead body's managers ask partner bodies for places."
+                _("The lead body's managers ask partner bodies for places.")
             )
         with as_caller(self.request):
             try:

@@ -209,7 +209,11 @@ class InterferenceHandleView(View):
                 if not form.is_valid():
                     for field, errors in form.errors.items():
                         label = form.fields[field].label if field in form.fields else ""
-                        messages.error(request, f"{label}: {' '.join(errors)}")
+                        messages.error(
+                            request,
+                            _("%(field)s: %(errors)s")
+                            % {"field": label, "errors": " ".join(errors)},
+                        )
                     return HttpResponseRedirect(report.get_absolute_url())
                 interference_action_add(
                     report=report,

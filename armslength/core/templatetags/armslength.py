@@ -68,6 +68,14 @@ OWNER_LABELS = {
 }
 
 
+@register.filter(name="reason_text")
+def reason_text_filter(reason) -> str:
+    """An engine reason in the reader's language (screening/reasons.py)."""
+    from armslength.screening.reasons import reason_text
+
+    return reason_text(reason)
+
+
 @register.filter
 def owner_label(owner: str):
     return OWNER_LABELS.get(owner, owner)
