@@ -130,6 +130,8 @@ def register_data() -> set[str]:
     values.update(f"{f.id}" for f in policy.findings.values())
     values.update(r.id for r in policy.rules.values())
     values.add(policy.name)
+    for source in policy.parameter_sources.values():  # the policy file's own words
+        values.update(str(v) for v in vars(source).values() if isinstance(v, str) and v)
     return {v for v in values if v}
 
 
