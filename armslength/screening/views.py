@@ -276,7 +276,8 @@ class PolicyParametersForm(forms.Form):
             "interference_remind_days",
         ):
             self.fields[name] = forms.IntegerField(
-                label=f"{PARAMETER_LABELS[name]} ({PARAMETER_UNITS[name]})",
+                label=_("%(label)s (%(unit)s)")
+                % {"label": PARAMETER_LABELS[name], "unit": PARAMETER_UNITS[name]},
                 min_value=0,
                 initial=getattr(p, name),
             )
@@ -292,14 +293,16 @@ class PolicyParametersForm(forms.Form):
             initial=p.policy_start,
             widget=DateInput(),
         )
-        verdicts = [(c, c.replace("_", " ")) for c in VERDICT_CODES if c != "clear"]
+        verdicts = [(c, VERDICT_LABELS[c]) for c in VERDICT_CODES if c != "clear"]
         for rule_id in RULE_IDS:
             rule = policy.rules[rule_id]
             self.fields[f"rule-{rule_id}-enabled"] = forms.BooleanField(
-                label=f"{rule_id}: {gettext_lazy('on')}", required=False, initial=rule.enabled
+                label=_("%(rule)s: on") % {"rule": rule_id},
+                required=False,
+                initial=rule.enabled,
             )
             self.fields[f"rule-{rule_id}-verdict"] = forms.ChoiceField(
-                label=f"{rule_id}: {gettext_lazy('verdict')}",
+                label=_("%(rule)s: verdict") % {"rule": rule_id},
                 choices=verdicts,
                 initial=rule.verdict.code,
             )
