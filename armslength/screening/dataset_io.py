@@ -22,7 +22,9 @@ from armslength.compliance.models import Acknowledgement, Assessment, Supervisio
 from armslength.declarations.models import Affiliation
 from armslength.engine.dataset import FORMAT, DatasetError, load_dataset
 from armslength.engine.facts import Dataset
+from armslength.engine.policy import PolicyError, load_policy_text
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.screening.models import PolicyVersion
 from armslength.visits.models import Visit
 
 
@@ -30,8 +32,18 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_document(as_of: dt.date, *, people=None, policy: dict | None = None) -> dict:
-    """The whole register (or the given people's part of it) as a dataset document."""
+def export_document(
+    as_of: dt.date,
+    *,
+    people=None,
+    policy: dict | None = None,
+    include_special_category: bool = False,
+) -> dict:
+    """The whole register (or the given people's part of it) as a dataset document.
+
+    Special-category fields (ethnicity, minority status) travel only when
+    `include_special_category` is asked for (the operator's explicit flag).
+    """
     people_qs = (people if people is not None else Person.objects.all()).select_related(
         "body", "reports_to"
     )
@@ -88,7 +100,7 @@ def export_document(as_of: dt.date, *, people=None, policy: dict | None = None) 
         }
         for e in Establishment.objects.select_related("operator").order_by("key")
     ]
-    doc["people"] = [_person_record(p) for p in people_qs.order_by("key")]
+    doc["people"] = [_person_record(p, include_special_category) for p in people_qs.order_by("key")]
     doc["secondments"] = [
         {
             "person": s.person.key,
@@ -127,9 +139,12 @@ def export_document(as_of: dt.date, *, people=None, policy: dict | None = None) 
             "on_leave": a.on_leave,
             "status": a.status,
             "declared_at": a.declared_at.isoformat(),
+            "review_note": a.review_note,
+            "reviewed_by": a.reviewed_by.get_username() if a.reviewed_by else None,
+            "reviewed_at": a.reviewed_at.isoformat() if a.reviewed_at else None,
         }
         for a in mine(Affiliation.objects)
-        .select_related("person", "establishment", "organisation")
+        .select_related("person", "establishment", "organisation", "reviewed_by")
         .order_by("person__key", "start", "pk")
     ]
     cleared = {}
@@ -184,10 +199,21 @@ def export_document(as_of: dt.date, *, people=None, policy: dict | None = None) 
         }
         for v in Visit.objects.select_related("body", "establishment").order_by("start", "key")
     ]
+    if people is None:  # the NPM's policy history travels with the whole register
+        doc["policy_versions"] = [
+            {
+                "version": v.version,
+                "text": v.text,
+                "note": v.note,
+                "adopted_at": v.created_at.isoformat(),
+                "adopted_by": v.created_by.get_username() if v.created_by else None,
+            }
+            for v in PolicyVersion.objects.select_related("created_by").order_by("created_at", "pk")
+        ]
     return doc
 
 
-def _person_record(p: Person) -> dict:
+def _person_record(p: Person, include_special_category: bool = False) -> dict:
     term = None
     if p.term_start or p.term_end:
         term = {
@@ -218,6 +244,11 @@ def _person_record(p: Person) -> dict:
         "can_lead": p.can_lead,
         "npm_share": str(p.npm_share) if p.npm_share is not None else None,
         "reports_to": p.reports_to.key if p.reports_to else None,
+        **(
+            {"ethnicity": p.ethnicity, "minority_status": p.minority_status}
+            if include_special_category
+            else {}
+        ),
     }
 
 
@@ -306,6 +337,27 @@ class _Importer:
         self._people()
         self._facts()
         self._visits()
+        self._policy_versions()
+
+    def _policy_versions(self) -> None:
+        """Adopted versions, each once: matched by version and adoption time."""
+        for i, r in self.rows("policy_versions"):
+            adopted_at = dt.datetime.fromisoformat(r["adopted_at"])
+            if PolicyVersion.objects.filter(version=r["version"], created_at=adopted_at).exists():
+                continue
+            try:
+                load_policy_text(r["text"])
+            except PolicyError as exc:
+                self.report.errors.append(f"policy_versions[{i}].text: {exc}")
+                continue
+            v = PolicyVersion.objects.create(
+                text=r["text"],
+                version=r["version"],
+                note=r.get("note") or "",
+                created_by=_user(r.get("adopted_by")),
+            )
+            PolicyVersion.objects.filter(pk=v.pk).update(created_at=adopted_at)
+            self.report.count("policy_versions", True)
 
     def save(self, obj, path: str, section: str, created: bool, exclude=()) -> bool:
         try:
@@ -405,6 +457,9 @@ class _Importer:
             p.skills = list(r.get("skills") or [])
             p.can_lead = bool(r.get("can_lead"))
             p.npm_share = Decimal(r["npm_share"]) if r.get("npm_share") else None
+            for name in ("ethnicity", "minority_status"):  # only when exported with the flag
+                if name in r:
+                    setattr(p, name, r.get(name) or "")
             # The secondment check needs the person's facts, which follow below.
             if self.save(p, f"people[{i}]", "people", new, exclude=["reports_to"]):
                 self.people[p.key] = p
@@ -449,6 +504,11 @@ class _Importer:
                 a.status = r["status"]
             if r.get("declared_at"):
                 a.declared_at = dt.datetime.fromisoformat(r["declared_at"])
+            a.review_note = r.get("review_note") or ""
+            if r.get("reviewed_at"):
+                a.reviewed_at = dt.datetime.fromisoformat(r["reviewed_at"])
+            # the reviewer's account, where it exists in this register
+            a.reviewed_by = _user(r.get("reviewed_by"))
             self.save(a, f"affiliations[{i}]", "affiliations", True)
         for i, r in self.rows("assessments"):
             a = Assessment(
@@ -511,6 +571,14 @@ class _Importer:
 
     def _person(self, key):
         return self.people.get(key) or Person.objects.filter(key=key).first()
+
+
+def _user(username):
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username).first()
 
 
 def _parse(value) -> dt.date | None:

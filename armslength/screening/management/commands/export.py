@@ -22,8 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--body", help="only this body's people (id or abbreviation)")
         parser.add_argument("--as-of", help="the date screening asks about (default today)")
         parser.add_argument("--out", required=True)
+        parser.add_argument(
+            "--include-special-category",
+            action="store_true",
+            help="also export ethnicity and minority status (special-category data)",
+        )
 
-    def handle(self, *args, format, kind, body, as_of, out, **options):
+    def handle(self, *args, format, kind, body, as_of, out, include_special_category, **options):
         people = None
         if body:
             people = Person.objects.filter(body=find_body(body))
@@ -31,7 +36,9 @@ class Command(BaseCommand):
             day = timezone.datetime.fromisoformat(as_of).date() if as_of else timezone.localdate()
         except ValueError:
             raise CommandError(f"--as-of: {as_of!r} is not an ISO date", returncode=2) from None
-        document = export_document(day, people=people)
+        document = export_document(
+            day, people=people, include_special_category=include_special_category
+        )
         write_atomically(out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
         self.stdout.write(
             f"Exported {len(document['people'])} people, {len(document['establishments'])} "
