@@ -138,7 +138,7 @@ def test_a_manager_creates_a_person_in_their_own_body_audited_under_their_name(c
         format="json",
     )
     assert response.status_code == 201, response.json()
-    nia = Person.objects.get(key="hr-1")
+    nia = Person.objects.get(key="hmip-hr-1")  # filed under the body's code
     assert nia.body == cast.hmip and response.json()["body"] == "hmip"
     assert LogEntry.objects.get_for_object(nia).get().actor == cast.hmip_manager
 

@@ -30,7 +30,7 @@ def test_subject_access_holds_every_record_about_the_person(cast, client_for):
     )
     cast.sam.ethnicity = "Self-described"
     cast.sam.save()
-    document = subject_access(cast.sam)
+    document = subject_access(cast.sam, cast.sam_user)  # their own: special-category included
     assert document["person"]["name"] == "Sam Secondee"
     assert document["person"]["ethnicity"] == "Self-described"
     records = document["records"]

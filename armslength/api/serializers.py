@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from armslength.compliance.models import FindingRecord
 from armslength.core import access
+from armslength.core.keys import in_namespace
 from armslength.declarations.models import Affiliation
 from armslength.engine import codes
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
@@ -141,7 +142,23 @@ class PersonSerializer(CleanedModelSerializer):
             "max_visits",
             "max_days",
         ]
-        extra_kwargs = {"key": {"required": False}}
+        # no uniqueness check on the key as sent: it is namespaced first (validate_key)
+        extra_kwargs = {"key": {"required": False, "validators": []}}
+
+    def validate_key(self, value: str) -> str:
+        """Under the owning body's code, and unique among the register's keys."""
+        if not value:
+            return value
+        body = self.instance.body if self.instance else self.context["request"].user.body
+        if body is None:
+            raise serializers.ValidationError("Only a body's manager names its people.")
+        key = in_namespace(body.key, value)
+        clash = Person.objects.filter(key=key)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(f"{key!r} is already used in your body.")
+        return key
 
     def prepare(self, candidate) -> None:
         if candidate.body_id is None:
@@ -234,7 +251,9 @@ class VisitSerializer(CleanedModelSerializer):
             "min_women",
             "needs_lead",
         ]
-        extra_kwargs = {"key": {"required": False}}
+        # made by the server (random): a key chosen by the client answered "already
+        # exists" for another body's unannounced visit (issue 12, finding 4)
+        read_only_fields = ["key"]
 
     def prepare(self, candidate) -> None:
         if candidate.body_id is None:

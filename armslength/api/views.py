@@ -63,7 +63,9 @@ class RecordViewSet(viewsets.ModelViewSet):
     access_model = None
     select_related: tuple[str, ...] = ()
     lookup_field = "key"
-    ordering_fields = "__all__"
+    # `?ordering=` takes only the fields the serializer shows (DRF's default when this is
+    # unset), never "__all__": sorting by a field one may not read reveals it (issue 12,
+    # finding 2: special-category data was sortable by any manager).
 
     def get_queryset(self):
         qs = access.readable(self.request.user, self.access_model)
@@ -374,6 +376,9 @@ class VerdictView(APIView):
             results = [screening.for_pair(person.key, establishment.key, today, today)]
         else:
             results = screening.for_people([person.key])
+        access_log.ties_in_reasons(
+            request.user, [(person.key, r.reasons) for r in results], where=request.path
+        )
         return Response([r.as_json() for r in results])
 
     @staticmethod

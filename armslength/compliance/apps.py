@@ -13,7 +13,11 @@ class ComplianceConfig(AppConfig):
         auditlog.register(models.Assessment, m2m_fields={"cleared_organisations"})
         # Supervision notes and interference reports are confidential: the trail
         # records who changed them and when, not their words.
-        auditlog.register(models.Supervision, mask_fields=["notes"])
+        auditlog.register(
+            models.Supervision,
+            mask_fields=["notes"],
+            mask_callable="armslength.core.access_log.masked",
+        )
         auditlog.register(models.Acknowledgement)
         auditlog.register(models.AcknowledgementText)
         auditlog.register(models.RecruitmentRecord)

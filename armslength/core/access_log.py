@@ -54,3 +54,59 @@ def viewed(user, objects: Iterable, *, where: str) -> int:
         )
     LogEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+#: the engine's rules whose reason sentences carry a tie's content
+TIE_RULES = frozenset({"personal-tie-authority", "personal-tie", "client"})
+
+
+def _rule(reason) -> str:
+    return reason["rule"] if isinstance(reason, dict) else reason.rule
+
+
+def ties_in_reasons(user, shown: Iterable, *, where: str) -> int:
+    """Log the ties behind verdict reasons just shown: `shown` is (person key, reasons) pairs.
+
+    A reason of a tie rule ("Refrain from interviewing Lee Hart") shows the tie's
+    content as surely as the declaration page does (issue 12, finding 5).
+    """
+    from armslength.declarations.models import Affiliation
+    from armslength.engine.codes import TIE_KINDS
+
+    keys = {key for key, reasons in shown if any(_rule(r) in TIE_RULES for r in reasons)}
+    if not keys:
+        return 0
+    ties = Affiliation.objects.filter(person__key__in=keys, kind__in=TIE_KINDS)
+    return viewed(user, ties.select_related("person"), where=where)
+
+
+def special_category_exported(people: Iterable, *, where: str) -> int:
+    """Log that the operator exported these people's special-category data (an explicit flag)."""
+    entries = [
+        LogEntry(
+            content_type=ContentType.objects.get_for_model(type(p)),
+            object_pk=str(p.pk),
+            object_id=p.pk,
+            object_repr=str(p)[:200],
+            action=LogEntry.Action.ACCESS,
+            actor=None,
+            changes={},
+            additional_data={
+                "viewed": "special-category data (ethnicity, minority status)",
+                "where": where,
+            },
+        )
+        for p in people
+        if p.ethnicity or p.minority_status
+    ]
+    LogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def masked(_value: str) -> str:
+    """How a masked audit field (supervision notes) is stored: nothing of it at all.
+
+    django-auditlog's default mask keeps the second half of the text visible, which
+    left half of every supervision note in the history (issue 12, finding 5).
+    """
+    return "[confidential: changed]"

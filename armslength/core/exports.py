@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -28,6 +29,38 @@ def export_response(fmt: str, stem: str, header: list[str], rows: Iterable) -> H
     return _csv_response(stem, header, rows)
 
 
+#: what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def neutral_text(value) -> str:
+    """Text a spreadsheet shows as written: one that starts like a formula gets a `'`.
+
+    `=HYPERLINK(...)`, `+cmd|...`, `@SUM(...)` in a name or a note would otherwise
+    run when a colleague opens the export (issue 12, finding 7). A plain number
+    ("-3", "12.5") cannot be a formula and stays as it is.
+    """
+    text = "" if value is None else str(value)
+    if text[:1] in FORMULA_PREFIXES and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class CsvWriter:
+    """The one CSV writer of the app: every cell through `neutral_text`."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: Iterable):
+        return self._writer.writerow([neutral_text(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -35,7 +68,7 @@ class _Echo:
 
 def _csv_response(stem: str, header: list[str], rows: Iterable) -> StreamingHttpResponse:
     """Streamed, so a national register exports without holding it in memory."""
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())
 
     def lines():
         yield writer.writerow(header)
@@ -76,7 +109,4 @@ def xlsx_value(value):
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             return value.replace(tzinfo=None)
         return value
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@"):
-        return "'" + text  # never let a cell run as a formula (CSV/XLSX injection)
-    return text
+    return neutral_text(value)  # never let a cell run as a formula (CSV/XLSX injection)

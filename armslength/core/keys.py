@@ -15,3 +15,25 @@ def unique_key(model, seed: str, max_length: int = 80) -> str:
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+def in_namespace(prefix: str, key: str, max_length: int = 80) -> str:
+    """`key` under `prefix-` (a body's people: `hmip-alice`), unless it already is.
+
+    A key a client chooses for a person is namespaced by the owning body, so it
+    can never collide with (and so never confirm) another body's person (issue 12,
+    finding 4); a key already carrying the prefix is kept as it is.
+    """
+    key = slugify(key)
+    start = f"{prefix}-"
+    return (key if key.startswith(start) else start + key)[:max_length]
+
+
+def random_key(model, prefix: str) -> str:
+    """`prefix-` and a random part, unused by `model`: nothing about the record in it."""
+    import secrets
+
+    while True:
+        key = f"{prefix}-{secrets.token_hex(5)}"
+        if not model.objects.filter(key=key).exists():
+            return key

@@ -116,8 +116,17 @@ VERSION_FIELD = "_version"
 
 
 def fingerprint(obj) -> str:
-    """The record's stored values, hashed: changes whenever anyone saves a change."""
-    values = {f.attname: f.value_to_string(obj) for f in obj._meta.concrete_fields}
+    """The record's stored values, hashed: changes whenever anyone saves a change.
+
+    Fields only the person reads (special-category data) are left out: the API sends
+    this as an ETag to anyone who reads the record, and it must not move with them.
+    """
+    private = set(getattr(obj, "SPECIAL_CATEGORY_FIELDS", ()))
+    values = {
+        f.attname: f.value_to_string(obj)
+        for f in obj._meta.concrete_fields
+        if f.name not in private
+    }
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -256,9 +265,97 @@ class ObjectHistoryView(ObjectMixin, View):
 
     def get(self, request, pk):
         obj = access.get_readable(request.user, self.model, pk)
-        entries = access.history(request.user, obj, history_for(obj))
+        entries = visible_history(
+            request.user, obj, access.history(request.user, obj, history_for(obj))
+        )
+        access_log.viewed(request.user, _tie_rows(entries), where=request.path)
         context = self.base_context(request, object=obj, entries=entries)
         return render(request, self.template_name, context)
+
+
+def _sees_restrictions(user, entry) -> bool:
+    """An assignment's reasons (a teammate's restriction, naming a tie) are for the visit's
+    lead and the managers who change the visit (as on the visit page), and auditors."""
+    from armslength.visits.models import Role, Visit
+
+    if user.is_auditor:
+        return True
+    parent = (entry.additional_data or {}).get("parent", "")
+    visit_id = parent.removeprefix("visits.visit:") if parent.startswith("visits.visit:") else None
+    visit = Visit.objects.filter(pk=visit_id).first() if visit_id else None
+    if visit is None:
+        return False
+    if access.can_write(user, visit):
+        return True
+    return visit.assignments.filter(role=Role.LEAD, person_id=user.person_id).exists()
+
+
+def _sees_refusals(user, entry) -> bool:
+    """Refused candidates and the reasons are for those who change the visit (and auditors)."""
+    from armslength.visits.models import Visit
+
+    if user.is_auditor:
+        return True
+    visit = Visit.objects.filter(pk=entry.object_pk).first()
+    return visit is not None and access.can_write(user, visit)
+
+
+#: fields whose values in history only those who see them on the record's page may read:
+#: model label -> (fields, who may read them)
+HIDDEN_IN_HISTORY = {
+    "visits.assignment": (("reasons", "verdict", "policy_version"), _sees_restrictions),
+}
+
+
+def visible_history(user, obj, entries) -> list:
+    """The entries of `obj`'s history that `user` may read, with fields they may not see
+    on the records' pages taken out (issue 12, finding 5: history showed what pages hid).
+
+    - an entry about another record (a child) shows only if that record is readable to
+      the user now, or, once deleted, if they may change `obj`;
+    - a refused candidate (logged on a visit) shows only to those who change the visit;
+    - an assignment's reasons show only to whom the visit page shows them.
+    """
+    own_type = ContentType.objects.get_for_model(obj)
+    may_change_parent = access.can_write(user, obj)
+    shown = []
+    for entry in entries:
+        if entry.content_type_id != own_type.id and not _child_readable(
+            user, entry, may_change_parent
+        ):
+            continue
+        data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+        if data.get("refused") and not _sees_refusals(user, entry):
+            continue
+        rule = HIDDEN_IN_HISTORY.get(f"{entry.content_type.app_label}.{entry.content_type.model}")
+        if rule is not None and not rule[1](user, entry):
+            changes = entry.changes
+            if isinstance(changes, str):
+                changes = json.loads(changes or "{}")
+            entry.changes = {k: v for k, v in (changes or {}).items() if k not in rule[0]}
+        shown.append(entry)
+    return shown
+
+
+def _child_readable(user, entry, may_change_parent: bool) -> bool:
+    model = entry.content_type.model_class()
+    if model is None:
+        return False
+    try:
+        readable = access.readable(user, model)
+    except LookupError:
+        return may_change_parent
+    if model._default_manager.filter(pk=entry.object_pk).exists():
+        return readable.filter(pk=entry.object_pk).exists()
+    return may_change_parent
+
+
+def _tie_rows(entries) -> list:
+    """The declared ties whose content the shown history entries carry (for the access log)."""
+    from armslength.declarations.models import Affiliation
+
+    ids = [e.object_pk for e in entries if e.content_type.model == "affiliation"]
+    return list(Affiliation.objects.filter(pk__in=ids))
 
 
 def history_for(obj) -> models.QuerySet:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from armslength.core import labels
 from armslength.core.forms import DateInput, TagListField, YesNoField
+from armslength.core.keys import in_namespace
 from armslength.engine import codes
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
 
@@ -108,6 +109,15 @@ class PersonForm(forms.ModelForm):
             "term_end": DateInput(),
             "term_renewable": forms.NullBooleanSelect,
         }
+
+    def clean(self):
+        """A key typed in goes under the body's code (`hmip-…`): it cannot then collide
+        with, and so confirm, another body's person (issue 12, finding 4)."""
+        cleaned = super().clean()
+        body = cleaned.get("body")
+        if cleaned.get("key") and body is not None:
+            cleaned["key"] = in_namespace(body.key, cleaned["key"])
+        return cleaned
 
 
 #: The recruitment record's two yes/no questions (UK-11; APT: seconded officials).

@@ -189,6 +189,9 @@ class Person(KeyedModel):
 
     body_lookup = "body"
     person_lookup = "pk"
+    #: readable by the person alone (issue 12, finding 2): never in another reader's
+    #: sort, filter, search, export or subject-access download
+    SPECIAL_CATEGORY_FIELDS = ("ethnicity", "minority_status")
 
     body = models.ForeignKey(
         Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="people"
@@ -212,6 +215,7 @@ class Person(KeyedModel):
     gender = models.CharField(_("gender"), max_length=20, choices=labels.choices(codes.GENDERS))
     # Special-category data (SPEC "Who sees what"): self-declared, optional, shown
     # only to the person themself and used elsewhere only in suppressed aggregates.
+    # Never sortable, filterable or searchable by others (SPECIAL_CATEGORY_FIELDS).
     ethnicity = models.CharField(_("ethnicity (self-described)"), max_length=120, blank=True)
     minority_status = models.CharField(
         _("minority status (self-declared)"),

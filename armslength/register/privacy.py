@@ -4,6 +4,11 @@ Subject access (UK GDPR art. 15): `subject_access()` gathers the person's own
 record, every record that points at them (found through the model relations,
 so a record type added later is included without touching this module), their
 account and API tokens, and the audit and access-log entries about them.
+Special-category data (ethnicity, minority status) is in it only when the
+person asks for their own (or the operator passes an explicit flag, logged);
+a manager's or auditor's download leaves it out (issue 12, finding 2). What
+the reader may not see (another body's records, an unannounced visit they are
+kept from) is left out too (finding 9).
 
 Erasure after retention (art. 5(1)(e)): `anonymise()` replaces what identifies
 someone who left more than `PERSON_RETENTION_YEARS` ago: name, contact
@@ -71,14 +76,70 @@ def _log_query(person: Person, records: list) -> Q:
     return query
 
 
-def subject_access(person: Person) -> dict:
-    """Everything held about the person, as one JSON-ready document."""
-    records = _records_about(person)
+def _readable_by(reader, model, pks) -> set:
+    """The pks among `pks` that `reader` may read (all of them for the operator, reader None)."""
+    from armslength.core import access
+
+    if reader is None:
+        return set(pks)
+    try:
+        return set(access.readable(reader, model).filter(pk__in=pks).values_list("pk", flat=True))
+    except LookupError:  # a type without an access policy: not shown to anyone but the operator
+        return set()
+
+
+def _visible(records: list, reader) -> list:
+    by_model: dict[type, list] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record)
+    shown = []
+    for model, rows in by_model.items():
+        ok = _readable_by(reader, model, [r.pk for r in rows])
+        shown += [r for r in rows if r.pk in ok]
+    return shown
+
+
+def _visible_entries(entries, reader) -> list:
+    """Audit entries whose record the reader may read (a refused place on an unannounced
+    visit is logged on the visit, which a secondee kept from it may not)."""
+    entries = list(entries)
+    if reader is None:
+        return entries
+    wanted: dict[type, set] = {}
+    for e in entries:
+        model = e.content_type.model_class()
+        if model is not None and model is not Person:
+            wanted.setdefault(model, set()).add(e.object_pk)
+    readable = {
+        model: {str(pk) for pk in _readable_by(reader, model, list(pks))}
+        for model, pks in wanted.items()
+    }
+    return [
+        e
+        for e in entries
+        if (model := e.content_type.model_class()) is None
+        or model is Person
+        or e.object_pk in readable.get(model, set())
+    ]
+
+
+def subject_access(person: Person, reader=None, *, special_category: bool | None = None) -> dict:
+    """Everything held about the person that `reader` may see, as one JSON-ready document.
+
+    `reader` None is the operator at the command line. Special-category data is
+    included for the person themself, or when `special_category` says so.
+    """
+    if special_category is None:
+        special_category = reader is not None and reader.person_id == person.pk
+    records = _visible(_records_about(person), reader)
     by_type: dict[str, list] = {}
     for record in records:
         data = serializers.serialize("python", [record])[0]
         by_type.setdefault(data["model"], []).append({"id": data["pk"], **data["fields"]})
     own = serializers.serialize("python", [person])[0]["fields"]
+    if not special_category:
+        for name in Person.SPECIAL_CATEGORY_FIELDS:
+            own.pop(name, None)
     account = None
     user = getattr(person, "user", None)
     if user is not None:
@@ -93,7 +154,11 @@ def subject_access(person: Person) -> dict:
                 for t in user.api_tokens.all()
             ],
         }
-    trail = LogEntry.objects.filter(_log_query(person, records)).select_related("actor")
+    trail = (
+        LogEntry.objects.filter(_log_query(person, records))
+        .select_related("actor", "content_type")
+        .order_by("timestamp")
+    )
     return {
         "format": "armslength.subject-access/1",
         "generated_at": timezone.now(),
@@ -111,13 +176,14 @@ def subject_access(person: Person) -> dict:
                 if isinstance(e.additional_data, dict)
                 else None,
             }
-            for e in trail.order_by("timestamp")
+            for e in _visible_entries(trail, reader)
         ],
     }
 
 
-def subject_access_json(person: Person) -> str:
-    return json.dumps(subject_access(person), indent=1, default=str, ensure_ascii=False)
+def subject_access_json(person: Person, reader=None, **kwargs) -> str:
+    document = subject_access(person, reader, **kwargs)
+    return json.dumps(document, indent=1, default=str, ensure_ascii=False)
 
 
 def retention_cutoff(today: dt.date | None = None) -> dt.date:

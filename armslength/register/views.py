@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from armslength.compliance.models import Assessment
-from armslength.core import access
+from armslength.core import access, access_log
 from armslength.core.forms import DateInput, scope_choices
 from armslength.core.views import ObjectEditView, record_views
 from armslength.declarations.models import Affiliation
@@ -78,6 +78,8 @@ def _establishment_context(request, est) -> dict:
 def _person_context(request, person) -> dict:
     screening = screen_register()
     findings = findings_for_people(screening, {person.key})
+    declarations = list(person.affiliations.select_related("establishment", "organisation"))
+    access_log.viewed(request.user, declarations, where=request.path)  # ties shown: logged
     return {
         # UK-14 fails closed: the engine's finding, shown as the thing to do now
         "secondment_unrecorded": any(f.rule == "secondment-unrecorded" for f in findings),
@@ -91,7 +93,7 @@ def _person_context(request, person) -> dict:
         "screening": person_results(screening, person),
         "policy_version": screening.version,
         "findings": findings,
-        "declarations": person.affiliations.select_related("establishment", "organisation"),
+        "declarations": declarations,
         "can_declare": access.can_create(request.user, Affiliation),
         "assessments": person.assessments.prefetch_related("cleared_organisations"),
         "supervisions": person.supervisions.all(),
@@ -235,9 +237,14 @@ class SubjectAccessView(View):
         person = access.get_readable(request.user, Person, pk)
         if request.user.role == "staff" and request.user.person_id != person.pk:
             raise PermissionDenied(_("Only the person, their managers and auditors export this."))
+        # the person's own download includes their special-category data; no one else's does
         response = HttpResponse(
-            subject_access_json(person), content_type="application/json; charset=utf-8"
+            subject_access_json(person, request.user),
+            content_type="application/json; charset=utf-8",
         )
+        if request.user.person_id == person.pk:
+            access_log.viewed(request.user, [person], where=request.path)
+        access_log.viewed(request.user, person.affiliations.all(), where=request.path)
         name = f"subject-access-{person.key}.json"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -11,6 +10,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from armslength.core.exports import CsvWriter
 from armslength.reports.report import Report, csv_value
 
 PRINT_CSS = Path(__file__).with_name("print.css")
@@ -36,7 +36,7 @@ def csv_tables(report: Report) -> dict[str, str]:
     files = {}
     for section, table in report.tables():
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = CsvWriter(out)
         writer.writerow(table.columns)
         for row in table.rows:
             writer.writerow([csv_value(v) for v in row])

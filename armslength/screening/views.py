@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from armslength.core import access
+from armslength.core import access, access_log
 from armslength.core.exports import export_response, requested_format
 from armslength.core.forms import DateInput
 from armslength.core.labels import VERDICT_LABELS
@@ -80,7 +80,13 @@ class ScreeningView(View):
             if not _matches(filters, person, est, result):
                 continue
             rows.append((person, est, result))
-        if fmt := requested_format(request):
+        fmt = requested_format(request)
+        access_log.ties_in_reasons(
+            request.user,
+            ((p.key, r.reasons) for p, _e, r in (rows if fmt else rows[:500])),
+            where=request.get_full_path(),
+        )
+        if fmt:
             return export_response(
                 fmt,
                 "screening",

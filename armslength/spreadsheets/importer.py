@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from armslength.core.keys import in_namespace
 from armslength.declarations.models import Affiliation, ReviewStatus
 from armslength.register.models import (
     Body,
@@ -181,6 +182,8 @@ class Lookups:
         else:
             table, what = self.people, "person"
         found = table.get(value)
+        if found is None and what == "person" and self.body is not None:
+            found = table.get(in_namespace(self.body.key, value))  # `alice` for `hmip-alice`
         if found is None:
             scope = f" in {self.body.abbreviation}" if what == "person" and self.body else ""
             raise CellError(f"no {what} with key {value!r}{scope}")
@@ -281,6 +284,9 @@ def _check_row(kind, mapping, lookups, number, cells, seen, errors) -> Change | 
             values[column.field] = value
     if failed:
         return None
+    if kind.key == "people" and lookups.body is not None and values.get("key"):
+        # under the body's code, as the API and the web form do (issue 12, finding 4)
+        values["key"] = in_namespace(lookups.body.key, values["key"])
     identity = _identity(kind, values, lookups)
     if identity in seen:
         errors.append(
@@ -294,7 +300,7 @@ def _check_row(kind, mapping, lookups, number, cells, seen, errors) -> Change | 
     seen[identity] = number
     if kind.key == "people" and values["key"] in lookups.other_bodies_keys:
         errors.append(
-            RowError(number, mapping.where("key"), "this key belongs to another body's person")
+            RowError(number, mapping.where("key"), "this key is already in use; choose another")
         )
         return None
     existing = lookups.existing.get(identity)

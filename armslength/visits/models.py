@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from armslength.core.keys import unique_key
+from armslength.core.keys import random_key
 from armslength.register.models import Body, Establishment, Person
 
 
@@ -70,7 +70,9 @@ class Visit(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.key:
-            self.key = unique_key(Visit, f"{self.establishment.key}-{self.start.isoformat()}")
+            # random, never place and date: a key made from them let anyone confirm another
+            # body's unannounced visit by trying one (issue 12, finding 4)
+            self.key = random_key(Visit, "visit")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -237,8 +237,27 @@ def assignment_add(
         raise  # unreachable: _refuse raises
 
 
-def bookings(person: Person) -> tuple[team.Booking, ...]:
-    """Every place the person holds on a team, as the team rules read them."""
+#: how a visit the reader may not know of is named in a sentence shown to them
+UNDISCLOSED_VISIT = "another visit"
+
+
+def bookings(person: Person, reader=None) -> tuple[team.Booking, ...]:
+    """Every place the person holds on a team, as the team rules read them.
+
+    With `reader`, a visit the reader may not read (another body's, or an
+    unannounced visit they are kept from) is labelled only "another visit": a
+    warning or refusal built from these labels then names no place or date they
+    may not see (issue 12, finding 3).
+    """
+    held = list(
+        Assignment.objects.filter(person=person).select_related("visit", "visit__establishment")
+    )
+    known = None
+    if reader is not None:
+        from armslength.core import access
+
+        ids = [a.visit_id for a in held]
+        known = set(access.readable(reader, Visit).filter(pk__in=ids).values_list("pk", flat=True))
     return tuple(
         team.Booking(
             visit=a.visit.key,
@@ -246,11 +265,9 @@ def bookings(person: Person) -> tuple[team.Booking, ...]:
             last=a.visit.end,
             role=a.role,
             cancelled=a.visit.status == VisitStatus.CANCELLED,
-            label=str(a.visit),
+            label=str(a.visit) if known is None or a.visit_id in known else UNDISCLOSED_VISIT,
         )
-        for a in Assignment.objects.filter(person=person).select_related(
-            "visit", "visit__establishment"
-        )
+        for a in held
     )
 
 
@@ -264,7 +281,7 @@ def _save_assignment(visit, person, role, user, check) -> Assignment:
     ):
         raise AssignmentRefused("This visit already has a lead.", "team-lead")
     if role != Role.PREPARATION:
-        other = team.clash(bookings(person), visit.start, visit.end, visit=visit.key)
+        other = team.clash(bookings(person, user), visit.start, visit.end, visit=visit.key)
         if other is not None:
             raise AssignmentRefused(
                 f"{person.name} is already on {other.label} on those dates.", "team-overlap"
@@ -328,7 +345,7 @@ def visit_needs(visit: Visit) -> team.Needs:
     )
 
 
-def team_member(person: Person, role: str) -> team.Member:
+def team_member(person: Person, role: str, reader=None) -> team.Member:
     """A person as the team rules see them: post, workload limits, leave, places held."""
     return team.Member(
         post=person.post(),
@@ -338,59 +355,22 @@ def team_member(person: Person, role: str) -> team.Member:
         max_visits=person.max_visits,
         max_days=person.max_days,
         unavailable=tuple((u.start, u.end) for u in person.unavailability.all()),
-        bookings=bookings(person),
+        bookings=bookings(person, reader),
     )
 
 
-class TeamWarning(str):
-    """Something still wrong with a team, as a sentence. `body_id` is set when it is about
-    one person: then only that person's own body reads it (a joint visit's others do not)."""
-
-    body_id: int | None
-
-    def __new__(cls, text: str, body_id: int | None = None):
-        warning = super().__new__(cls, text)
-        warning.body_id = body_id
-        return warning
-
-
-@dataclass(frozen=True)
-class TeamTotals:
-    """What every body of a joint visit may know of the whole team: counts, not people."""
-
-    members: int
-    team_size: int
-    expertise: dict[str, int]
-    women: int
-    has_lead: bool
-
-
-def team_totals(visit: Visit) -> TeamTotals:
-    """The whole team's totals, whichever body each member comes from."""
-    on_visit = [a for a in visit.assignments.select_related("person") if a.role != Role.PREPARATION]
-    people = [a.person for a in on_visit]
-    return TeamTotals(
-        members=len(on_visit),
-        team_size=visit.team_size,
-        expertise={
-            tag: sum(1 for p in people if tag in p.expertise) for tag in (visit.requires or {})
-        },
-        women=sum(1 for p in people if p.gender == "female"),
-        has_lead=any(a.role == Role.LEAD for a in on_visit),
-    )
-
-
-def team_warnings(visit: Visit) -> list[TeamWarning]:
+def team_warnings(visit: Visit, reader=None) -> list[TeamWarning]:
     """What is still wrong or worth knowing about the team as it stands (`team.team_problems`,
     over the whole team, every body's people). A warning about one person carries that
-    person's body: on a joint visit only their own body's managers read it."""
+    person's body: on a joint visit only their own body's managers read it. Other visits
+    are named only when `reader` may read them (issue 12, finding 3)."""
     assignments = list(
         visit.assignments.select_related("person").prefetch_related(
             "person__secondments", "person__unavailability"
         )
     )
     needs = visit_needs(visit)
-    members = [team_member(a.person, a.role) for a in assignments]
+    members = [team_member(a.person, a.role, reader) for a in assignments]
     # the same rules, one person at a time and asking nothing of the team: what is
     # about that person alone
     alone = replace(needs, team_size=0, requires={}, min_women=0, needs_lead=False)

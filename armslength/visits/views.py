@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from armslength.accounts.models import Role as UserRole
-from armslength.core import access
+from armslength.core import access, access_log
 from armslength.core.forms import DateInput
 from armslength.core.views import ObjectEditView, record_views
 from armslength.engine.verdicts import Verdict
@@ -263,6 +263,8 @@ def team_context(request, visit: Visit, screening) -> dict:
     for a in team:
         a.shown_in_full = access.may(request.user, "see_assessment", a)
         a.removable = a.pk in writable
+    shown = [(a.person.key, a.reasons_now) for a in team if a.shown_in_full]
+    access_log.ties_in_reasons(request.user, shown, where=request.path)  # tie content shown
     form = None
     if access.may(request.user, "staff", visit):
         form = AssignmentForm()
@@ -273,7 +275,7 @@ def team_context(request, visit: Visit, screening) -> dict:
     own_body = request.user.body_id if request.user.role == UserRole.MANAGER else None
     warnings = [
         w
-        for w in team_warnings(visit)
+        for w in team_warnings(visit, request.user)
         if w.body_id is None or request.user.role == UserRole.AUDITOR or w.body_id == own_body
     ]
     return {

@@ -7,6 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from armslength.core import access_log
 from armslength.core.commands import find_body
 from armslength.engine.cli import write_atomically
 from armslength.register.models import Person
@@ -39,6 +40,9 @@ class Command(BaseCommand):
         document = export_document(
             day, people=people, include_special_category=include_special_category
         )
+        if include_special_category:  # the operator's explicit flag, logged per person
+            exported = Person.objects.filter(key__in=[p["id"] for p in document["people"]])
+            access_log.special_category_exported(exported, where="armslength export")
         write_atomically(out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
         self.stdout.write(
             f"Exported {len(document['people'])} people, {len(document['establishments'])} "
