@@ -13,6 +13,13 @@ from dataclasses import dataclass
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
+#: no register record has more columns than this; a 100,000-column header once made
+#: the column-matching page 87 MB and held a worker past its timeout (issue 12, finding 6)
+MAX_COLUMNS = 200
+#: the longest cell read (a note is a few hundred characters)
+MAX_CELL = 10_000
+#: text files start with none of these (PNG, GIF, JPEG, PDF, gzip, ELF…)
+BINARY_SIGNATURES = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x1f\x8b", b"\x7fELF")
 XLSX_SIGNATURE = b"PK\x03\x04"
 
 
@@ -34,7 +41,7 @@ def file_format(name: str, head: bytes) -> str:
             raise ReadError("The file is named .xlsx but is not an Excel workbook.")
         return "xlsx"
     if lowered.endswith(".csv") or lowered.endswith(".txt"):
-        if head.startswith(XLSX_SIGNATURE) or b"\x00" in head:
+        if head.startswith((XLSX_SIGNATURE, *BINARY_SIGNATURES)) or b"\x00" in head:
             raise ReadError("The file is named .csv but is not text.")
         return "csv"
     raise ReadError("Upload a .csv or .xlsx file.")
@@ -43,8 +50,8 @@ def file_format(name: str, head: bytes) -> str:
 def read_sheet(data: bytes, name: str) -> Sheet:
     if len(data) > MAX_BYTES:
         raise ReadError(f"The file is larger than {MAX_BYTES // 2**20} MB.")
-    fmt = file_format(name, data[:8])
-    rows = _xlsx_rows(data) if fmt == "xlsx" else _csv_rows(data)
+    fmt = file_format(name, data[:8192])
+    rows = _bounded(_xlsx_rows(data) if fmt == "xlsx" else _csv_rows(data))
     try:
         header = next(rows)
     except StopIteration:
@@ -68,6 +75,31 @@ def read_sheet(data: bytes, name: str) -> Sheet:
         if len(numbered) > MAX_ROWS:
             raise ReadError(f"The file has more than {MAX_ROWS:,} rows; split it.")
     return Sheet(header, numbered)
+
+
+def _bounded(rows):
+    """Rows checked while they are read: columns, cell length, and the csv module's own
+    field limit (a cell over 131,072 characters was a 500), each refusal naming the limit."""
+    try:
+        for number, cells in enumerate(rows, start=1):
+            cells = tuple(cells)
+            while cells and (cells[-1] is None or cells[-1] == ""):
+                cells = cells[:-1]
+            if len(cells) > MAX_COLUMNS:
+                raise ReadError(
+                    f"Row {number} has {len(cells):,} columns; the limit is {MAX_COLUMNS}."
+                )
+            for column, cell in enumerate(cells, start=1):
+                if isinstance(cell, str) and len(cell) > MAX_CELL:
+                    raise ReadError(
+                        f"Row {number}, column {column}: a cell longer than the limit of "
+                        f"{MAX_CELL:,} characters."
+                    )
+            yield cells
+    except csv.Error as exc:
+        raise ReadError(
+            f"A cell is longer than the limit of {MAX_CELL:,} characters ({exc})."
+        ) from None
 
 
 def _csv_rows(data: bytes):

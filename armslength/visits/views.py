@@ -397,6 +397,8 @@ class CalendarView(View):
         try:
             year = int(request.GET.get("year", today.year))
             month = int(request.GET.get("month", today.month))
+            if not 1900 <= year <= 2999:  # the months around 1 and 9999 do not exist (a 500)
+                raise ValueError
             first = dt.date(year, month, 1)
         except ValueError:
             raise Http404 from None
