@@ -359,6 +359,44 @@ def team_member(person: Person, role: str, reader=None) -> team.Member:
     )
 
 
+class TeamWarning(str):
+    """Something still wrong with a team, as a sentence. `body_id` is set when it is about
+    one person: then only that person's own body reads it (a joint visit's others do not)."""
+
+    body_id: int | None
+
+    def __new__(cls, text: str, body_id: int | None = None):
+        warning = super().__new__(cls, text)
+        warning.body_id = body_id
+        return warning
+
+
+@dataclass(frozen=True)
+class TeamTotals:
+    """What every body of a joint visit may know of the whole team: counts, not people."""
+
+    members: int
+    team_size: int
+    expertise: dict[str, int]
+    women: int
+    has_lead: bool
+
+
+def team_totals(visit: Visit) -> TeamTotals:
+    """The whole team's totals, whichever body each member comes from."""
+    on_visit = [a for a in visit.assignments.select_related("person") if a.role != Role.PREPARATION]
+    people = [a.person for a in on_visit]
+    return TeamTotals(
+        members=len(on_visit),
+        team_size=visit.team_size,
+        expertise={
+            tag: sum(1 for p in people if tag in p.expertise) for tag in (visit.requires or {})
+        },
+        women=sum(1 for p in people if p.gender == "female"),
+        has_lead=any(a.role == Role.LEAD for a in on_visit),
+    )
+
+
 def team_warnings(visit: Visit, reader=None) -> list[TeamWarning]:
     """What is still wrong or worth knowing about the team as it stands (`team.team_problems`,
     over the whole team, every body's people). A warning about one person carries that
