@@ -41,7 +41,7 @@ def file_format(name: str, head: bytes) -> str:
             raise ReadError("The file is named .xlsx but is not an Excel workbook.")
         return "xlsx"
     if lowered.endswith(".csv") or lowered.endswith(".txt"):
-        if head.startswith((XLSX_SIGNATURE, *BINARY_SIGNATURES)) or b"\x00" in head:
+        if head.startswith((XLSX_SIGNATURE, *BINARY_SIGNATURES)) or b"\x00" in head[:8]:
             raise ReadError("The file is named .csv but is not text.")
         return "csv"
     raise ReadError("Upload a .csv or .xlsx file.")
