@@ -202,6 +202,7 @@ LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("fr", "Français")]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ConfigError("ARMSLENGTH_LANGUAGE must be one of en-gb, cy, fr")
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["armslength.formats"]  # one date format everywhere: "30 Jan 2023"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

@@ -5,11 +5,13 @@ from django.urls import include, path
 from armslength.accounts.views import HomeView
 from armslength.core.audit_views import AuditTrailView
 from armslength.core.language import choose_language
+from armslength.core.search import SearchView
 
 audit_patterns = ([path("", AuditTrailView.as_view(), name="trail")], "audit")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("search/", SearchView.as_view(), name="search"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", choose_language, name="language"),

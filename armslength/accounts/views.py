@@ -17,8 +17,8 @@ from django.views import View
 
 from armslength.accounts import twofactor
 from armslength.accounts.forms import MyProfileForm, UserForm
+from armslength.accounts.inbox import inbox_for
 from armslength.accounts.models import Role, User
-from armslength.compliance.views import my_tasks
 from armslength.core import access, access_log
 from armslength.core import labels as category_labels
 from armslength.core.views import ObjectEditView, record_views
@@ -28,14 +28,18 @@ from armslength.register.models import Body, Establishment, Organisation, Person
 
 
 class HomeView(View):
-    """What each role needs first: a manager their body at a glance, the
-    coordinator the NPM in aggregate, an auditor recent changes, staff their profile."""
+    """An inbox first (what needs me, soonest due first, each item one click from
+    where it is done), then each role's view at a glance: a manager their body,
+    the coordinator the NPM in aggregate, an auditor recent changes, staff their profile."""
 
     def get(self, request):
         user = request.user
         today = timezone.localdate()
+        inbox = inbox_for(user, today)
         context = {
             "today": today,
+            "inbox": inbox,
+            "overdue": sum(1 for i in inbox if i.overdue(today)),
             "counts": {
                 "bodies": Body.objects.count(),
                 "establishments": Establishment.objects.count(),
@@ -73,7 +77,6 @@ class HomeView(View):
             context["recent"] = LogEntry.objects.select_related("actor", "content_type")[:10]
         if user.person_id:
             context["me"] = user.person
-            context.update(my_tasks(user))
         return render(request, "accounts/home.html", context)
 
 

@@ -14,6 +14,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from armslength.core import labels
@@ -88,7 +89,7 @@ class Assessment(PersonRecord):
         verbose_name_plural = _("conflict assessments")
 
     def __str__(self) -> str:
-        return f"Assessment of {self.person} on {self.date.isoformat()}"
+        return f"Assessment of {self.person} on {date_format(self.date)}"
 
     def clean(self) -> None:
         super().clean()
@@ -115,7 +116,7 @@ class Supervision(PersonRecord):
         verbose_name_plural = _("supervisions")
 
     def __str__(self) -> str:
-        return f"Supervision of {self.person} on {self.date.isoformat()}"
+        return f"Supervision of {self.person} on {date_format(self.date)}"
 
     def origin_warning(self) -> str | None:
         """Why this supervisor may not be independent of the secondee's origin, if so.
@@ -167,7 +168,7 @@ class Acknowledgement(PersonRecord):
         verbose_name_plural = _("acknowledgements")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.person}, {self.date.isoformat()}"
+        return f"{self.get_kind_display()} — {self.person}, {date_format(self.date)}"
 
 
 class AcknowledgementText(models.Model):
@@ -313,7 +314,7 @@ class RecruitmentRecord(models.Model):
                 if not getattr(self, name):
                     missing[name] = _(
                         "Required for a secondment that began after %(d)s (UK-11)."
-                    ) % {"d": self.policy_start().isoformat()}
+                    ) % {"d": date_format(self.policy_start())}
             if not self.criteria_text and not self.criteria_file:
                 missing["criteria_text"] = _("Give the published criteria, as text or a file.")
             if missing:
@@ -437,7 +438,7 @@ class InterferenceReport(models.Model):
         verbose_name_plural = _("interference reports")
 
     def __str__(self) -> str:
-        return f"Interference reported by {self.person} on {self.date.isoformat()}"
+        return f"Interference reported by {self.person} on {date_format(self.date)}"
 
     def get_absolute_url(self) -> str:
         return reverse("compliance:interferencereport_detail", args=[self.pk])
@@ -605,4 +606,4 @@ class ReminderDigest(models.Model):
         unique_together = [("user", "day")]
 
     def __str__(self) -> str:
-        return f"Digest to {self.user} on {self.day.isoformat()}"
+        return f"Digest to {self.user} on {date_format(self.day)}"

@@ -18,6 +18,7 @@ from django.views import View
 
 from armslength.accounts.models import Role, User
 from armslength.compliance import filters, forms, tables
+from armslength.compliance.fixes import fix_for
 from armslength.compliance.models import (
     Acknowledgement,
     AcknowledgementText,
@@ -418,6 +419,7 @@ class DashboardView(View):
         rows = []
         for record in open_records:
             record.owner = finding_owner(record.rule, record.scope or None)
+            record.fix = fix_for(record.rule, person_id=record.person_id, body_id=record.body_id)
             if (rule and record.rule != rule) or (severity and record.severity != severity):
                 continue
             if owner and record.owner != owner:
@@ -478,7 +480,10 @@ class DashboardView(View):
                 "total": len(rows),
                 "closed": closed,
                 "today": today,
-                "rules": sorted({r.rule for r in open_records}),
+                "rules": sorted(
+                    ((r, codes.rule_title(r)) for r in {r.rule for r in open_records}),
+                    key=lambda pair: pair[1],
+                ),
                 "owners": ["body managers", "the person", "NPM coordinator"],
                 "filters": {"rule": rule, "severity": severity, "owner": owner, "sort": sort},
             },

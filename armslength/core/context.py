@@ -15,6 +15,8 @@ def sign_in_options(request) -> dict:
 
 
 def navigation(request) -> dict:
+    """The menu for the user's role, in five groups (People, Visits, Compliance,
+    Reports, Settings) so that a phone shows six short buttons, not 18 links."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
@@ -22,47 +24,78 @@ def navigation(request) -> dict:
 
     if needs_second_step(user):  # nothing to go to until the second step is done
         return {"nav": []}
+    path = request.path
+    groups = []
+    for label, items in _menu(user):
+        if not items:
+            continue
+        links = [{"label": t, "url": u, "current": _is_current(u, path)} for t, u in items]
+        groups.append({"label": label, "items": links, "current": any(i["current"] for i in links)})
+    return {"nav": groups, "home_current": path == reverse("home")}
+
+
+def _menu(user) -> list[tuple[str, list[tuple[str, str]]]]:
     role = user.role
-    items = [(_("Home"), reverse("home"))]
-    if role in (Role.MANAGER, Role.AUDITOR):
-        items.append((_("People"), reverse("register:person_list")))
-        items.append((_("Secondments"), reverse("register:secondment_list")))
-        items.append((_("Declarations"), reverse("declarations:affiliation_list")))
-        items.append((_("Screening"), reverse("screening:screening")))
-        items.append((_("Compliance"), reverse("compliance:dashboard")))
-        items.append((_("Visits"), reverse("visits:visit_list")))
-        items.append((_("Calendar"), reverse("visits:calendar")))
-        items.append((_("Interference"), reverse("compliance:interferencereport_list")))
+    reads_people = role in (Role.MANAGER, Role.AUDITOR)
+    people, visits, compliance, reports, settings = [], [], [], [], []
+    if reads_people:
+        people += [
+            (_("People"), reverse("register:person_list")),
+            (_("Secondments"), reverse("register:secondment_list")),
+            (_("Declarations"), reverse("declarations:affiliation_list")),
+        ]
     if role == Role.STAFF and user.person_id:
-        items.append((_("My profile"), reverse("accounts:my_profile")))
-        items.append((_("My declarations"), reverse("declarations:affiliation_list")))
-        items.append((_("Report interference"), reverse("compliance:interferencereport_list")))
-        items.append((_("My visits"), reverse("visits:schedule", args=[user.person_id])))
-    items += [
+        people += [
+            (_("My profile"), reverse("accounts:my_profile")),
+            (_("My declarations"), reverse("declarations:affiliation_list")),
+        ]
+        visits.append((_("My visits"), reverse("visits:schedule", args=[user.person_id])))
+        compliance += [
+            (_("My declaration rounds"), reverse("compliance:my_rounds")),
+            (_("Report interference"), reverse("compliance:interferencereport_list")),
+        ]
+    if reads_people:
+        visits += [
+            (_("Visits"), reverse("visits:visit_list")),
+            (_("Calendar"), reverse("visits:calendar")),
+        ]
+    if role == Role.MANAGER:
+        visits.append((_("Plan teams"), reverse("visits:planning")))
+    visits += [
         (_("Establishments"), reverse("register:establishment_list")),
         (_("Organisations"), reverse("register:organisation_list")),
-        (_("Bodies"), reverse("register:body_list")),
     ]
-    if role == Role.MANAGER:
-        items.append((_("Plan teams"), reverse("visits:planning")))
-    if role in (Role.MANAGER, Role.COORDINATOR):
-        items.append((_("Import"), reverse("spreadsheets:start")))
-    if role == Role.COORDINATOR:
-        items.append((_("Compliance"), reverse("compliance:dashboard")))
-        items.append((_("Escalations"), reverse("compliance:interference_escalations")))
-    items.append((_("Policy"), reverse("screening:policy")))
-    if role in (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER):
-        items.append((_("Annual report"), reverse("reports:report")))
-        items.append((_("Accounts"), reverse("accounts:user_list")))
-    if role == Role.AUDITOR:
-        items.append((_("Audit trail"), reverse("audit:trail")))
-    items.append((_("API"), reverse("accounts:tokens")))
-    path = request.path
-    return {
-        "nav": [
-            {"label": label, "url": url, "current": _is_current(url, path)} for label, url in items
+    if reads_people or role == Role.COORDINATOR:
+        compliance.append((_("Compliance dashboard"), reverse("compliance:dashboard")))
+    if reads_people:
+        compliance += [
+            (_("Screening"), reverse("screening:screening")),
+            (_("Declaration rounds"), reverse("compliance:declarationround_list")),
+            (_("Interference reports"), reverse("compliance:interferencereport_list")),
         ]
-    }
+    if role == Role.COORDINATOR:
+        compliance.append(
+            (_("Escalated interference"), reverse("compliance:interference_escalations"))
+        )
+    if role in (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER):
+        reports.append((_("Annual report"), reverse("reports:report")))
+    if role == Role.AUDITOR:
+        reports.append((_("Audit trail"), reverse("audit:trail")))
+    settings.append((_("Independence policy"), reverse("screening:policy")))
+    settings.append((_("Expertise"), reverse("register:expertise_list")))
+    settings.append((_("Bodies"), reverse("register:body_list")))
+    if role in (Role.MANAGER, Role.COORDINATOR):
+        settings.append((_("Import"), reverse("spreadsheets:start")))
+    if role in (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER):
+        settings.append((_("Accounts"), reverse("accounts:user_list")))
+    settings.append((_("API tokens"), reverse("accounts:tokens")))
+    return [
+        (_("People"), people),
+        (_("Visits"), visits),
+        (_("Compliance"), compliance),
+        (_("Reports"), reports),
+        (_("Settings"), settings),
+    ]
 
 
 def _is_current(url: str, path: str) -> bool:

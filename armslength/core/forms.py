@@ -35,6 +35,93 @@ class TagListField(forms.CharField):
         return seen
 
 
+class ExpertiseChoiceField(forms.MultipleChoiceField):
+    """Expertise chosen from the managed list (register.Expertise), as ticks."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, choices=_expertise_choices, **kwargs)
+
+    def prepare_value(self, value):
+        return list(value or [])
+
+
+def _expertise_choices():
+    from armslength.register.models import expertise_vocabulary
+
+    return sorted(expertise_vocabulary().items(), key=lambda pair: pair[1].lower())
+
+
+class RequirementWidget(forms.MultiWidget):
+    """One number box per expertise: how many of the team must hold it."""
+
+    template_name = "core/_requirement_widget.html"
+
+    def __init__(self, choices=(), attrs=None):
+        self.choices = list(choices)
+        widgets = [
+            forms.NumberInput(attrs={"min": 0, "max": 50, "inputmode": "numeric"})
+            for _c in self.choices
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        value = value if isinstance(value, dict) else {}
+        return [value.get(code) or "" for code, _label in self.choices]
+
+    def value_from_datadict(self, data, files, name):
+        return {code: data.get(f"{name}_{i}", "") for i, (code, _label) in enumerate(self.choices)}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, (_code, label) in zip(context["widget"]["subwidgets"], self.choices, strict=True):
+            sub["label"] = label
+        return context
+
+
+class RequirementField(forms.Field):
+    """{expertise code: how many}, typed as one number per expertise; empty means none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", RequirementWidget())
+        super().__init__(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        # Each form gets the list as it is now: the coordinator may have added to it.
+        copied = super().__deepcopy__(memo)
+        copied.widget = RequirementWidget(choices=_expertise_choices())
+        return copied
+
+    def to_python(self, value):
+        if not value:
+            return {}
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Give a number for each expertise the team needs."))
+        result, bad = {}, []
+        labels = dict(self.widget.choices)
+        for code, raw in value.items():
+            text = str(raw).strip()
+            if not text or text == "0":
+                continue
+            try:
+                count = int(text)
+            except ValueError:
+                bad.append(labels.get(code, code))
+                continue
+            if count < 0:
+                bad.append(labels.get(code, code))
+                continue
+            result[code] = count
+        if bad:
+            raise forms.ValidationError(
+                _("Give whole numbers (0 or more) for: %(which)s.") % {"which": ", ".join(bad)}
+            )
+        return result
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -59,6 +146,22 @@ def scope_choices(form: forms.BaseForm, user) -> None:
         except LookupError:
             continue
         field.queryset = queryset & allowed
+        if queryset.model._meta.label_lower == "register.person":
+            make_person_picker(field)
+
+
+def person_label(person) -> str:
+    """A person as a picker shows them: two "Yusuf Okafor"s differ by unit, body and key."""
+    unit = person.unit or _("no unit")
+    body = person.body.abbreviation if person.body_id else ""
+    return f"{person.name} — {unit} · {body} · {person.key}"
+
+
+def make_person_picker(field) -> None:
+    """Label people with unit, body and key, and let picker.js add search-as-you-type."""
+    field.queryset = field.queryset.select_related("body")
+    field.label_from_instance = person_label
+    field.widget.attrs["data-picker"] = "search"
 
 
 class AnyYesNoSelect(forms.NullBooleanSelect):

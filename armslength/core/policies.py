@@ -48,6 +48,8 @@ register(
 register(
     register_models.Establishment, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C, M}))
 )
+# The list of expertise is the NPM's shared vocabulary; the coordinator keeps it.
+register(register_models.Expertise, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C})))
 register(register_models.Person, Policy(body="body", person="pk"))
 register(register_models.Secondment, Policy(body="person__body", person="person"))
 register(register_models.TrainingRecord, Policy(body="person__body", person="person"))

@@ -86,23 +86,69 @@ APT_SKILLS = (
     ("human_rights_approach", "Human-rights-based approach"),
 )
 
-# APT: what professional expertise is required? Free tags are allowed; these
-# are offered first, and `legal` and `medical` are the two the NPM must hold.
-EXPERTISE_SUGGESTIONS = (
-    "legal",
-    "medical",
-    "psychology",
-    "human_rights",
-    "detention",
-    "social_work",
-    "anthropology",
-    "policing",
-    "migration",
-    "justice_administration",
-    "vulnerable_groups",
-    "mental_health",
-    "children",
+# APT: what professional expertise is required? The kinds an NPM starts with;
+# the coordinator keeps the list (register.Expertise), and `legal` and `medical`
+# are the two every NPM must hold.
+EXPERTISE = (
+    ("legal", "Legal"),
+    ("medical", "Medical"),
+    ("psychology", "Psychology"),
+    ("human_rights", "Human rights"),
+    ("detention", "Detention"),
+    ("social_work", "Social work"),
+    ("anthropology", "Anthropology"),
+    ("policing", "Policing"),
+    ("migration", "Migration"),
+    ("justice_administration", "Administration of justice"),
+    ("vulnerable_groups", "Vulnerable groups"),
+    ("mental_health", "Mental health"),
+    ("children", "Children"),
 )
+EXPERTISE_SUGGESTIONS = tuple(code for code, _label in EXPERTISE)
+
+# What each rule of the conflict engine and each compliance finding is called
+# where people read it; the rule's id (`secondment-origin`) is shown beside it in
+# small print, for the policy file and support requests.
+RULE_TITLES = {
+    "secondment-origin": "Seconded from this establishment",
+    "secondment-return": "Likely to return to this establishment",
+    "close-affiliation": "Closely affiliated with this establishment",
+    "secondment-operator": "Seconded from the organisation that runs it",
+    "former-employment": "Worked here before",
+    "current-position": "Holds a position here or with its operator",
+    "personal-tie-authority": "Family or friend among its authorities",
+    "personal-tie": "Family or friend among its staff or detainees",
+    "client": "A client detained here",
+    "ngo-role": "Role in an NGO working here",
+    "former-operator-employment": "Worked for the organisation that runs it",
+    "incomplete-facts": "Facts missing, so not cleared",
+    "npm-role-unset": "NPM role not recorded",
+    "secondee-recruitment": "Secondee's recruitment not recorded",
+    "secondee-assessment": "Secondee's conflict assessment missing or due",
+    "secondee-supervision": "Secondee's supervision overdue",
+    "secondee-awareness": "Secondee has not acknowledged the duty of independence",
+    "secondee-leadership": "Secondee in a leadership position",
+    "secondee-reporting": "Secondee reports to their organisation of origin",
+    "secondee-part-time": "Secondee also works for their organisation of origin",
+    "secondee-short-term": "Short secondment",
+    "incompatible-position": "Position incompatible with NPM work",
+    "other-employment": "Other employment to review",
+    "political-allegiance": "Political allegiance to review",
+    "term-ending": "Term of office ending",
+    "exit-confidentiality": "Exit confidentiality not acknowledged",
+    "expertise-missing": "Required expertise missing",
+    "gender-balance": "Gender balance below the policy's share",
+    # refusals by the team's own rules (engine/team.py), counted in the report
+    "team-lead": "May not lead this visit",
+    "team-eligibility": "Not in post or not on NPM work for the visit",
+    "team-overlap": "Already on another visit on those dates",
+}
+
+
+def rule_title(rule_id: str) -> str:
+    """A rule's name as people read it; an unknown id reads as itself, hyphens as spaces."""
+    return RULE_TITLES.get(rule_id) or rule_id.replace("-", " ").replace("_", " ").capitalize()
+
 
 VERDICTS = ("block", "preparation_only", "restricted", "declared", "clear")
 

@@ -324,9 +324,9 @@ def incomplete_facts(ctx, facts, est, window, spec):
     if est in ctx.without_operator and (
         current or _holds_position_with_organisation(facts, window)
     ):
-        why = "a current secondee" if current else "holds a position with an organisation"
+        why = "is a current secondee" if current else "holds a position with an organisation"
         yield _hit(
-            "{establishment_name} has no recorded operator and this person is {why}: "
+            "{establishment_name} has no recorded operator and this person {why}: "
             "cannot tell whether they are linked",
             **_place(ctx, est),
             why=why,

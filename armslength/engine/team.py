@@ -208,8 +208,14 @@ class Needs:
     needs_lead: bool = True
 
 
-def team_problems(needs: Needs, members: Sequence[Member]) -> list[str]:
-    """What is still wrong or worth knowing about the team as it stands, as sentences."""
+def team_problems(
+    needs: Needs, members: Sequence[Member], labels: dict[str, str] | None = None
+) -> list[str]:
+    """What is still wrong or worth knowing about the team as it stands, as sentences.
+
+    `labels` names each expertise code as people read it ("Social work").
+    """
+    labels = labels or {}
     problems = []
     on_visit = [m for m in members if m.role != PREPARATION]
     if len(on_visit) < needs.team_size:
@@ -217,10 +223,12 @@ def team_problems(needs: Needs, members: Sequence[Member]) -> list[str]:
     for tag, n in (needs.requires or {}).items():
         have = sum(1 for m in on_visit if tag in m.expertise)
         if have < n:
-            problems.append(f"Needs {n} with {tag} expertise; has {have}.")
+            name = labels.get(tag) or tag.replace("_", " ")
+            problems.append(f"Needs {n} with {name} expertise; has {have}.")
     women = sum(1 for m in on_visit if m.gender == "female")
     if women < needs.min_women:
-        problems.append(f"Needs at least {needs.min_women} women; has {women}.")
+        noun = "woman" if needs.min_women == 1 else "women"
+        problems.append(f"Needs at least {needs.min_women} {noun}; has {women}.")
     if needs.needs_lead and not any(m.role == LEAD for m in on_visit):
         problems.append("No lead yet.")
     for m in members:

@@ -13,6 +13,7 @@ from armslength.engine import codes
 from armslength.register.models import (
     Body,
     Establishment,
+    Expertise,
     Organisation,
     Person,
     Secondment,
@@ -32,7 +33,24 @@ class SearchFilterSet(filters.FilterSet):
         for flt in self.filters.values():
             queryset = flt.extra.get("queryset")
             if queryset is not None and request is not None:
-                flt.extra["queryset"] = queryset & access.readable(request.user, queryset.model)
+                # django-filter builds the field from `flt.queryset`, so set both
+                flt.queryset = flt.extra["queryset"] = self._offered(request.user, queryset)
+
+    def _offered(self, user, queryset):
+        """What a choice filter may offer: rows the user reads, and for the owning body,
+        only bodies whose rows of this list the user reads (a manager sees their own
+        body, not all 21)."""
+        queryset = queryset & access.readable(user, queryset.model)
+        model = self._meta.model
+        if queryset.model is Body and model is not Body:
+            try:
+                lookup = access.policy_for(model).body
+            except LookupError:
+                lookup = None
+            if lookup:
+                rows = access.readable(user, model).values(lookup)
+                queryset = queryset.filter(pk__in=rows)
+        return queryset
 
     def search(self, queryset, name, value):
         condition = Q()
@@ -126,3 +144,11 @@ class TrainingRecordFilterSet(SearchFilterSet):
     class Meta:
         model = TrainingRecord
         fields = ["q", "skill"]
+
+
+class ExpertiseFilterSet(SearchFilterSet):
+    search_fields = ("label", "code")
+
+    class Meta:
+        model = Expertise
+        fields = ["q"]

@@ -12,10 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from armslength.core import labels
-from armslength.core.forms import DateInput, TagListField, YesNoField
+from armslength.core.forms import DateInput, ExpertiseChoiceField, TagListField, YesNoField
 from armslength.core.keys import in_namespace
 from armslength.engine import codes
-from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.register.models import (
+    Body,
+    Establishment,
+    Expertise,
+    Organisation,
+    Person,
+    Secondment,
+)
 
 
 @cache
@@ -63,7 +70,7 @@ class EstablishmentForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
-    expertise = TagListField(label=_("Expertise"), suggestions=codes.EXPERTISE_SUGGESTIONS)
+    expertise = ExpertiseChoiceField(label=_("Expertise"))
     languages = TagListField(label=_("Languages"), suggestions=("english", "welsh", "gaelic"))
     skills = forms.MultipleChoiceField(
         label=_("Skills (APT)"),
@@ -214,3 +221,9 @@ class NewSecondmentForm(SecondmentForm):
                 "start",
                 _("This secondment is current, so the person's category must be secondee."),
             )
+
+
+class ExpertiseForm(forms.ModelForm):
+    class Meta:
+        model = Expertise
+        fields = ["label", "code"]

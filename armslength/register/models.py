@@ -42,6 +42,72 @@ class KeyedModel(models.Model):
         super().save(*args, **kwargs)
 
 
+class Expertise(models.Model):
+    """A kind of professional expertise the NPM counts (APT: what professional
+    expertise is required?): people hold it, visits require it, the report counts it.
+
+    A managed list the coordinator keeps, so "healthcare" in one place and
+    "medical" in another cannot both be counted; `legal` and `medical`, the two
+    the APT says every NPM must hold, are always in it (see `REQUIRED_EXPERTISE`).
+    """
+
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Stable identifier used in imports, exports and the dataset format."),
+    )
+    label = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("expertise")
+        verbose_name_plural = _("expertise")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("register:expertise_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and self.code != type(self).objects.get(pk=self.pk).code:
+            raise ValidationError(
+                {"code": _("The code is what records refer to; add a new expertise instead.")}
+            )
+
+
+#: APT: every NPM must hold legal and medical expertise; never removed from the list.
+REQUIRED_EXPERTISE = ("legal", "medical")
+
+
+def expertise_vocabulary() -> dict[str, str]:
+    """{code: label} of every expertise in the managed list, legal and medical always."""
+    found = dict(Expertise.objects.values_list("code", "label"))
+    for code in REQUIRED_EXPERTISE:
+        found.setdefault(code, code.capitalize())
+    return found
+
+
+def unknown_expertise(codes_given) -> str:
+    """A message naming the codes outside the managed list, or "" when all are known."""
+    if not isinstance(codes_given, list | tuple | set | dict):
+        return str(_("Give a list of expertise."))
+    unknown = sorted({str(c) for c in codes_given} - set(expertise_vocabulary()))
+    if not unknown:
+        return ""
+    return str(
+        _("Not in the list of expertise: %(codes)s. The coordinator adds new kinds of expertise.")
+    ) % {"codes": ", ".join(unknown)}
+
+
+def expertise_label(code: str, vocabulary: dict[str, str] | None = None) -> str:
+    """The expertise's name; an unknown code reads as itself with spaces, never with underscores."""
+    vocabulary = vocabulary if vocabulary is not None else expertise_vocabulary()
+    return vocabulary.get(code) or code.replace("_", " ")
+
+
 class Body(KeyedModel):
     """A member body of the NPM (one of the ~20 UK bodies), the unit that owns people."""
 
@@ -329,6 +395,8 @@ class Person(KeyedModel):
                 errors["npm_share"] = _("A full-time person's share is 1.00; untick full time.")
         if self.reports_to_id and self.reports_to_id == self.pk:
             errors["reports_to"] = _("A person cannot report to themself.")
+        if unknown := unknown_expertise(self.expertise):
+            errors["expertise"] = unknown
         today = timezone.localdate()
         if (
             self.pk

@@ -3,10 +3,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from armslength.core.tables import TagsColumn
+from armslength.core.tables import ExpertiseColumn
 from armslength.register.models import (
     Body,
     Establishment,
+    Expertise,
     Organisation,
     Person,
     Secondment,
@@ -43,7 +44,7 @@ class EstablishmentTable(tables.Table):
 class PersonTable(tables.Table):
     name = tables.Column(linkify=True)
     body = tables.Column(accessor="body__abbreviation", verbose_name=_("Body"))
-    expertise = TagsColumn(orderable=False)
+    expertise = ExpertiseColumn(orderable=False)
 
     class Meta:
         model = Person
@@ -81,3 +82,11 @@ class TrainingRecordTable(tables.Table):
     class Meta:
         model = TrainingRecord
         fields = ("title", "person", "skill", "completed", "provider")
+
+
+class ExpertiseTable(tables.Table):
+    label = tables.Column(linkify=True)
+
+    class Meta:
+        model = Expertise
+        fields = ("label", "code")

@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     *object_urls("secondments", "secondment", views.secondment_views),
     *object_urls("training", "trainingrecord", views.training_views),
+    *object_urls("expertise", "expertise", views.expertise_views),
 ]

@@ -20,12 +20,14 @@ from django.views import View
 from armslength.compliance.models import Assessment
 from armslength.core import access, access_log
 from armslength.core.forms import DateInput, scope_choices
-from armslength.core.views import ObjectEditView, record_views
+from armslength.core.views import ObjectDeleteView, ObjectEditView, record_views
 from armslength.declarations.models import Affiliation
 from armslength.register import filters, forms, tables
 from armslength.register.models import (
+    REQUIRED_EXPERTISE,
     Body,
     Establishment,
+    Expertise,
     Organisation,
     Person,
     Secondment,
@@ -227,6 +229,46 @@ training_views = record_views(
     filterset_class=filters.TrainingRecordFilterSet,
     select_related=("person",),
     initial_from_query=("person",),
+)
+
+
+class ExpertiseDeleteView(ObjectDeleteView):
+    """Legal and medical stay (APT); a kind someone holds or a visit needs stays too."""
+
+    def post(self, request, pk):
+        item = access.get_writable(request.user, Expertise, pk)
+        reason = expertise_in_use(item)
+        if reason:
+            messages.error(request, reason)
+            return HttpResponseRedirect(item.get_absolute_url())
+        return super().post(request, pk)
+
+
+def expertise_in_use(item: Expertise) -> str:
+    """Why this expertise cannot leave the list, or "" when it may."""
+    from armslength.visits.models import Visit
+
+    if item.code in REQUIRED_EXPERTISE:
+        return _("%(name)s stays in the list: every NPM must hold it (APT).") % {"name": item}
+    holders = sum(1 for e in Person.objects.values_list("expertise", flat=True) if item.code in e)
+    needing = sum(1 for r in Visit.objects.values_list("requires", flat=True) if item.code in r)
+    if holders or needing:
+        return _(
+            "%(name)s is held by %(people)s people and needed by %(visits)s visits; "
+            "change those first."
+        ) % {"name": item, "people": holders, "visits": needing}
+    return ""
+
+
+expertise_views = record_views(
+    Expertise,
+    namespace="register",
+    form_class=forms.ExpertiseForm,
+    table_class=tables.ExpertiseTable,
+    filterset_class=filters.ExpertiseFilterSet,
+)
+expertise_views["Delete"] = type(
+    "ExpertiseDeleteView", (ExpertiseDeleteView,), {"model": Expertise, "namespace": "register"}
 )
 
 

@@ -44,6 +44,15 @@ class Table:
     rows: list[list[object]]
     note: str = ""
 
+    @property
+    def numeric(self) -> list[bool]:
+        """Which columns hold figures (set right, header too) rather than words (set left)."""
+        found = []
+        for i in range(len(self.columns)):
+            cells = [row[i] for row in self.rows if i < len(row) and row[i] not in (None, "")]
+            found.append(i > 0 and all(not isinstance(v, str) for v in cells))
+        return found
+
 
 @dataclass
 class Section:
@@ -257,13 +266,13 @@ def _staffing(ctx: _Context) -> Section:
         f"work lies outside the NPM mandate are not counted ({people.get('non_npm_headcount', 0)} "
         "at the year end).",
     )
-    for key, title, table in (
-        ("by_category", "By category", people.get("by_category", {})),
-        ("by_role", "By NPM role", people.get("by_role", {})),
+    for key, title, table, first in (
+        ("by_category", "By category", people.get("by_category", {}), "Category"),
+        ("by_role", "By NPM role", people.get("by_role", {}), "NPM role"),
     ):
         rows = [[LABELS.get(k, k), v["headcount"], v["fte"]] for k, v in table.items()]
         rows.append(["Total", people.get("headcount"), people.get("fte")])
-        section.tables.append(Table(key, title, ["", "Headcount", "FTE"], rows))
+        section.tables.append(Table(key, title, [first, "Headcount", "FTE"], rows))
     if not people:
         section.highlights.append("Not recorded for this year.")
     categories = [c for c, _ in codes.CATEGORIES]
@@ -663,13 +672,14 @@ def _diversity(ctx: _Context) -> Section:
     )
     gender = ctx.get("gender")
     minority = ctx.get("minority")
-    for key, title, counts, labels in (
-        ("gender", "Gender", gender, codes.labels(codes.GENDERS)),
+    for key, title, counts, labels, first in (
+        ("gender", "Gender", gender, codes.labels(codes.GENDERS), "Gender"),
         (
             "minority",
             "Minority representation (self-declared)",
             minority,
             codes.labels(codes.MINORITY_STATUSES) | {"not_stated": "Not stated"},
+            "Minority status",
         ),
     ):
         if counts is None:
@@ -677,7 +687,7 @@ def _diversity(ctx: _Context) -> Section:
                 Table(
                     key,
                     title,
-                    ["", "People", "Share"],
+                    [first, "People", "Share"],
                     [["Not recorded for this year", None, None]],
                 )
             )
@@ -687,7 +697,7 @@ def _diversity(ctx: _Context) -> Section:
         shown = suppress(full)
         rows = [[labels[c], n, share_of(n, total)] for c, n in shown.items()]
         rows.append(["Total", total, Share(1.0 if total else None)])
-        section.tables.append(Table(key, title, ["", "People", "Share"], rows))
+        section.tables.append(Table(key, title, [first, "People", "Share"], rows))
     return section
 
 

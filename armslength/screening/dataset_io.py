@@ -23,7 +23,15 @@ from armslength.declarations.models import Affiliation
 from armslength.engine.dataset import FORMAT, DatasetError, load_dataset
 from armslength.engine.facts import Dataset
 from armslength.engine.policy import PolicyError, load_policy_text
-from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.register.models import (
+    Body,
+    Establishment,
+    Expertise,
+    Organisation,
+    Person,
+    Secondment,
+    expertise_vocabulary,
+)
 from armslength.screening.models import PolicyVersion
 from armslength.visits.models import Visit
 
@@ -265,6 +273,8 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    #: expertise the dataset used that the managed list lacked, added to it
+    added_expertise: list[str] = field(default_factory=list)
 
     def count(self, section: str, created: bool) -> None:
         target = self.created if created else self.updated
@@ -277,7 +287,10 @@ class ImportReport:
                 f"{section}: {self.created.get(section, 0)} new, "
                 f"{self.updated.get(section, 0)} updated"
             )
-        return "; ".join(parts) or "nothing to import"
+        text = "; ".join(parts) or "nothing to import"
+        if self.added_expertise:
+            text += "; added to the list of expertise: " + ", ".join(self.added_expertise)
+        return text
 
 
 class ImportFailed(Exception):
@@ -330,6 +343,7 @@ class _Importer:
         self.people: dict[str, Person] = {}
 
     def run(self) -> None:
+        self._expertise()
         self._bodies()
         self._organisations()
         self._establishments()
@@ -370,6 +384,23 @@ class _Importer:
         obj.save()
         self.report.count(section, created)
         return True
+
+    def _expertise(self) -> None:
+        """A dataset's people and visits may hold expertise the list lacks: add it, and say so.
+
+        (A spreadsheet row is a person typed by hand, where an unknown code is a
+        typo to fix; a dataset is another NPM's register, whose words are kept.)
+        """
+        used: set[str] = set()
+        for r in self.doc.get("people") or []:
+            used.update(str(c) for c in r.get("expertise") or [])
+        for r in self.doc.get("visits") or []:
+            used.update(str(c) for c in (r.get("requires") or {}))
+        known = set(expertise_vocabulary())
+        for code in sorted(used - known):
+            item = Expertise(code=code, label=code.replace("_", " ").capitalize())
+            if self.save(item, f"expertise {code!r}", "expertise", True):
+                self.report.added_expertise.append(code)
 
     def upsert(self, model, key: str):
         obj = model.objects.filter(key=key).first()

@@ -31,7 +31,10 @@ class PolicyVersion(models.Model):
         verbose_name_plural = _("policy versions")
 
     def __str__(self) -> str:
-        return f"Policy {self.version} ({self.created_at:%Y-%m-%d})"
+        from django.utils.formats import date_format
+
+        number = PolicyVersion.objects.filter(created_at__lte=self.created_at).count()
+        return f"Policy version {number} of {date_format(self.created_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("screening:policy_version", args=[self.pk])

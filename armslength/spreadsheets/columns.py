@@ -336,7 +336,7 @@ PEOPLE = Kind(
             "name": "Sam Okafor",
             "category": "secondee",
             "npm_role": "frontline",
-            "expertise": "healthcare",
+            "expertise": "medical",
             "languages": "english",
             "gender": "male",
             "full_time_npm": "no",

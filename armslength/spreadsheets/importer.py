@@ -262,7 +262,13 @@ def _expect_new_organisations(kind, mapping, lookups, sheet) -> None:
 
 
 def _check_row(kind, mapping, lookups, number, cells, seen, errors) -> Change | None:
-    values, many, failed = {}, {}, False
+    """One row's change, or None after adding every error the row has to `errors`.
+
+    A bad cell does not stop the row's other checks: a duplicate key or a
+    leaving date before the joining date is found on the same pass as a
+    misspelt category, so nobody has to upload a file twice to see it all.
+    """
+    values, many, failed = {}, {}, set()
     for name, index in mapping.index.items():
         column = kind.column(name)
         raw = cells[index]
@@ -272,17 +278,17 @@ def _check_row(kind, mapping, lookups, number, cells, seen, errors) -> Change | 
                 value = lookups.resolve(column, value)
         except CellError as exc:
             errors.append(RowError(number, mapping.where(name), str(exc), _shown(raw)))
-            failed = True
+            failed.add(column.field)
             continue
         if column.required and blank(value) and value is not False:
             errors.append(RowError(number, mapping.where(name), "is empty", ""))
-            failed = True
+            failed.add(column.field)
             continue
         if column.many:
             many[column.field] = value
         else:
             values[column.field] = value
-    if failed:
+    if not _identity_readable(kind, values, failed):
         return None
     if kind.key == "people" and lookups.body is not None and values.get("key"):
         # under the body's code, as the API and the web form do (issue 12, finding 4)
@@ -294,31 +300,85 @@ def _check_row(kind, mapping, lookups, number, cells, seen, errors) -> Change | 
                 number,
                 mapping.where(_identity_column(kind)),
                 f"duplicate {kind.singular}: the same {kind.identity} as row {seen[identity]}",
+                _cell(kind, mapping, cells, _identity_column(kind)),
             )
         )
         return None
     seen[identity] = number
     if kind.key == "people" and values["key"] in lookups.other_bodies_keys:
         errors.append(
-            RowError(number, mapping.where("key"), "this key is already in use; choose another")
+            RowError(
+                number,
+                mapping.where("key"),
+                "this key is already in use; choose another",
+                values["key"],
+            )
         )
         return None
     existing = lookups.existing.get(identity)
     instance = existing or _new(kind, lookups, identity)
-    if existing is not None and _unchanged(existing, values, many):
+    if not failed and existing is not None and _unchanged(existing, values, many):
         return Change(number, "unchanged", existing)
+    if existing is not None and failed:
+        # Checking a half-read row against a record must not change the record in memory.
+        instance = type(existing)._default_manager.get(pk=existing.pk)
     for name, value in values.items():
         setattr(instance, name, value)
+    problems = _validate(instance, skip=failed)
+    for name, messages in problems.items():
+        column = _column_for(kind, name)
+        for message in messages:
+            errors.append(
+                RowError(
+                    number, mapping.where(column), message, _cell(kind, mapping, cells, column)
+                )
+            )
+    if failed or problems:
+        return None
+    return Change(number, "update" if existing else "new", instance, many)
+
+
+def _validate(instance, *, skip: set[str]) -> dict[str, list[str]]:
+    """The model's field checks and its `clean()` together, like a form's full clean.
+
+    Fields whose cell could not be read are left out, so they are reported once.
+    """
+    found: dict[str, list[str]] = {}
     try:
-        instance.clean_fields(exclude=_references(instance))
+        instance.clean_fields(exclude=_references(instance) + sorted(skip))
+    except ValidationError as exc:
+        found.update(exc.message_dict)
+    try:
         instance.clean()
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
-            column = _column_for(kind, name)
-            for message in messages:
-                errors.append(RowError(number, mapping.where(column), message))
-        return None
-    return Change(number, "update" if existing else "new", instance, many)
+            if name not in skip:
+                found.setdefault(name, []).extend(messages)
+    except (TypeError, ValueError, AttributeError):
+        # A row with unreadable cells may leave clean() facts it cannot compare;
+        # those cells are already reported, and a full row is checked again on upload.
+        if not skip:
+            raise
+    return found
+
+
+def _identity_readable(kind: Kind, values: dict, failed: set[str]) -> bool:
+    """Whether the cells that identify the row were read, so duplicates can be found."""
+    if kind.key in ("organisations", "establishments"):
+        return "key" not in failed and (bool(values.get("key")) or "name" not in failed)
+    if kind.key == "people":
+        needed = {"key"}
+    elif kind.key == "secondments":
+        needed = {"person", "start"}
+    else:
+        needed = {"person", "kind", "establishment", "organisation", "start"}
+    return not (needed & failed)
+
+
+def _cell(kind: Kind, mapping: Mapping, cells, column: str) -> str:
+    """The cell as the file has it, to show beside an error about it."""
+    index = mapping.index.get(column)
+    return _shown(cells[index]) if index is not None else ""
 
 
 def _shown(raw) -> str:

@@ -1,11 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from armslength.core.forms import DateInput
+from armslength.core.forms import DateInput, RequirementField
 from armslength.visits.models import Visit
 
 
 class VisitForm(forms.ModelForm):
+    requires = RequirementField(
+        label=_("Required expertise"),
+        help_text=_("How many people of each expertise the team needs; leave 0 for none."),
+    )
+
     class Meta:
         model = Visit
         fields = [

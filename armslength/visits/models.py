@@ -6,10 +6,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from armslength.core.keys import random_key
-from armslength.register.models import Body, Establishment, Person
+from armslength.register.models import (
+    Body,
+    Establishment,
+    Person,
+    expertise_label,
+    expertise_vocabulary,
+)
 
 
 class VisitType(models.TextChoices):
@@ -55,7 +62,7 @@ class Visit(models.Model):
         _("required expertise"),
         default=dict,
         blank=True,
-        help_text=_('How many of each, e.g. {"medical": 1, "legal": 1}.'),
+        help_text=_("How many people of each expertise the team needs."),
     )
     min_women = models.PositiveSmallIntegerField(_("at least this many women"), default=0)
     needs_lead = models.BooleanField(_("needs a lead"), default=True)
@@ -66,7 +73,7 @@ class Visit(models.Model):
         verbose_name_plural = _("visits")
 
     def __str__(self) -> str:
-        return f"{self.establishment} {self.start.isoformat()}"
+        return f"{self.establishment} {date_format(self.start)}"
 
     def save(self, *args, **kwargs):
         if not self.key:
@@ -80,8 +87,44 @@ class Visit(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors = requirement_errors(self)
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("The last day is before the first day.")})
+            errors["end"] = _("The last day is before the first day.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def requirement_errors(visit: Visit) -> dict[str, str]:
+    """What is impossible in a visit's team requirements, by field.
+
+    Every door (web form, API, spreadsheet and dataset imports) runs the
+    model's `clean()`, so a visit can never ask for 3 lawyers or 5 women in a
+    team of 2, nor for expertise outside the managed list.
+    """
+    errors: dict[str, str] = {}
+    size = visit.team_size or 0
+    requires = visit.requires if visit.requires is not None else {}
+    if not isinstance(requires, dict):
+        return {"requires": str(_("Give how many people of each expertise the team needs."))}
+    vocabulary = expertise_vocabulary()
+    unknown = sorted(str(code) for code in requires if code not in vocabulary)
+    too_many = []
+    for code, count in requires.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            errors["requires"] = _("Each expertise needs a whole number of people, 1 or more.")
+        elif count > size:
+            too_many.append(f"{expertise_label(str(code), vocabulary)} ({count})")
+    if unknown:
+        errors["requires"] = _(
+            "Not in the list of expertise: %(codes)s. The coordinator adds new kinds of expertise."
+        ) % {"codes": ", ".join(unknown)}
+    elif too_many:
+        errors["requires"] = _(
+            "More people of one expertise than the team of %(size)s holds: %(which)s."
+        ) % {"size": size, "which": ", ".join(too_many)}
+    if visit.min_women and visit.min_women > size:
+        errors["min_women"] = _("More women than the team of %(size)s holds.") % {"size": size}
+    return errors
 
 
 class OverrideStatus(models.TextChoices):
@@ -235,7 +278,7 @@ class Unavailability(models.Model):
         verbose_name_plural = _("unavailability")
 
     def __str__(self) -> str:
-        return f"{self.person} unavailable {self.start.isoformat()} to {self.end.isoformat()}"
+        return f"{self.person} unavailable {date_format(self.start)} to {date_format(self.end)}"
 
     def get_absolute_url(self) -> str:
         return self.person.get_absolute_url()

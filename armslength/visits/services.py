@@ -17,7 +17,7 @@ from armslength.accounts.models import Role as UserRole
 from armslength.accounts.models import User
 from armslength.engine import team
 from armslength.engine.verdicts import Reason, Result, Verdict
-from armslength.register.models import Person
+from armslength.register.models import Person, expertise_vocabulary
 from armslength.screening.services import screen_register
 from armslength.visits import planning
 from armslength.visits.models import (
@@ -416,7 +416,8 @@ def team_warnings(visit: Visit, reader=None) -> list[TeamWarning]:
     for a, member in zip(assignments, members, strict=True):
         for text in team.team_problems(alone, [member]):
             about.setdefault(text, a.person.body_id)
-    return [TeamWarning(t, about.get(t)) for t in team.team_problems(needs, members)]
+    labels = expertise_vocabulary()
+    return [TeamWarning(t, about.get(t)) for t in team.team_problems(needs, members, labels=labels)]
 
 
 # --- joint visits: requests for places ------------------------------------------------------

@@ -239,7 +239,7 @@ def team_people(request, visit: Visit):
         access.readable(request.user, Person)
         .filter(body=request.user.body_id)
         .select_related("body")
-        .order_by("name")
+        .order_by("name", "unit", "key")
     )
 
 
@@ -327,7 +327,9 @@ class TeamAddView(View):
                     request, _("%(p)s added to the team.") % {"p": form.cleaned_data["person"].name}
                 )
             except AssignmentRefused as exc:
-                messages.error(request, _("Refused: %(why)s") % {"why": exc})
+                # shown inside the team section, where the page lands (not at the top)
+                messages.error(request, _("Refused: %(why)s") % {"why": exc}, extra_tags="team")
+                return HttpResponseRedirect(visit.get_absolute_url() + "#team-refused")
         return HttpResponseRedirect(visit.get_absolute_url() + "#team-h")
 
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from django import template
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from armslength.core.labels import VERDICT_LABELS
+from armslength.engine import codes
 
 register = template.Library()
 
@@ -48,8 +49,15 @@ def display(obj, field, value) -> str:
         return getattr(obj, f"get_{field.name}_display")()
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if field.name in ("expertise", "requires"):
+        return expertise_text(value)
+    if field.name == "skills" and isinstance(value, list):
+        skills = dict(codes.APT_SKILLS)
+        return ", ".join(skills.get(str(v), str(v).replace("_", " ")) for v in value)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in value.items())
     if hasattr(value, "isoformat"):  # in the reader's language (month names, order)
         if hasattr(value, "hour"):
             local = timezone.localtime(value) if timezone.is_aware(value) else value
@@ -79,6 +87,76 @@ def reason_text_filter(reason) -> str:
 @register.filter
 def owner_label(owner: str):
     return OWNER_LABELS.get(owner, owner)
+
+
+@register.filter
+def expertise_text(value, vocabulary=None) -> str:
+    """Expertise by name: a list ("Legal, Medical") or counts ("Legal: 2, Medical: 1")."""
+    from armslength.register.models import expertise_label, expertise_vocabulary
+
+    if not value:
+        return "—"
+    if not isinstance(vocabulary, dict):
+        vocabulary = expertise_vocabulary()
+    if isinstance(value, dict):
+        return ", ".join(f"{expertise_label(str(k), vocabulary)}: {n}" for k, n in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(expertise_label(str(code), vocabulary) for code in value)
+    return str(value)
+
+
+@register.filter
+def policy_name(fingerprint) -> str:
+    """A policy version as people cite it: "version 3 of 25 Nov 2026", not `7b880c8e1671`."""
+    from armslength.engine.policy import default_policy
+    from armslength.screening.models import PolicyVersion
+
+    fingerprint = str(fingerprint or "")
+    adopted = list(
+        PolicyVersion.objects.order_by("created_at", "pk").values_list("version", "created_at")
+    )
+    for number, (version, when) in reversed(list(enumerate(adopted, 1))):
+        if version == fingerprint:
+            return _("version %(n)s of %(date)s") % {
+                "n": number,
+                "date": formats.date_format(timezone.localtime(when)),
+            }
+    if fingerprint == default_policy().version:
+        return _("the UK NPM policy as shipped")
+    return _("an earlier policy")
+
+
+@register.filter
+def page_range(paginator, number):
+    """Page numbers around the current one, with … for the rest (1 2 … 7 8 9 … 20 21)."""
+    return list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def rule_title(rule_id) -> str:
+    """A rule's or finding's title (`secondment-origin` -> "Seconded from this establishment")."""
+    return codes.rule_title(str(rule_id or ""))
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta in words ("15 minutes", "1 hour"), never an ISO code like PT15M."""
+    if not hasattr(value, "total_seconds"):
+        return str(value)
+    minutes = round(value.total_seconds() / 60)
+    if minutes and minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+@register.simple_tag(takes_context=True)
+def change_rows(context, entry):
+    """An audit entry's changes in words, for the reader (see core/audit_display.py)."""
+    from armslength.core.audit_display import readable_changes
+
+    request = context.get("request")
+    return readable_changes(entry, getattr(request, "user", None))
 
 
 @register.filter
