@@ -17,7 +17,7 @@ def person_data(cast, **overrides):
         "gender": "female",
         "npm_role": "frontline",
         "full_time_npm": "on",
-        "expertise": "legal, medical",
+        "expertise": ["legal", "medical"],
     }
     data.update(overrides)
     return data

@@ -264,8 +264,8 @@ def test_refused_assignments_are_counted_by_rule(cast, today):
     refused = table(report, "visits", "refused_by_rule")
     # Sam is seconded from Northbridge's operator, out of Northbridge itself (UK-14)
     assert [(r[0], r[-1]) for r in refused.rows] == [
-        ("secondment-operator", 1),
-        ("secondment-origin", 1),
+        ("Seconded from the organisation that runs it (secondment-operator)", 1),
+        ("Seconded from this establishment (secondment-origin)", 1),
     ]
     assert refused.note.startswith("1 assignments refused")
     summary = table(report, "visits", "summary")

@@ -115,7 +115,7 @@ def test_overlaps_and_secondee_leads_are_refused(cast, visit, today):
 
 def test_team_warnings_show_what_is_missing(cast, client_for, visit):
     page = client_for(cast.hmip_manager).get(visit.get_absolute_url()).content.decode()
-    assert "0 of 2 team members" in page and "Needs 1 with legal" in page and "No lead" in page
+    assert "0 of 2 team members" in page and "Needs 1 with Legal" in page and "No lead" in page
 
 
 def test_member_accepts_confirming_no_undeclared_interest(cast, client_for, visit):

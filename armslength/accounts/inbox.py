@@ -52,7 +52,7 @@ def inbox_for(user, today: dt.date | None = None) -> list[Item]:
             _imports_waiting,
         ):
             items += source(user, today)
-        items += _optional_sources(user, today)
+        items += _leavers(user, today)
     if user.role == Role.COORDINATOR:
         items += _imports_waiting(user, today)
         items += _years_to_freeze(user, today)
@@ -346,30 +346,31 @@ def _my_tasks(user, today):
     ]
 
 
-def _optional_sources(user, today):
-    """Inbox items of features other parts of the app add (leavers' exit checklists)."""
-    from django.apps import apps
+def _leavers(user, today):
+    """People of the body leaving within 60 days whose exit checklist is not done."""
+    from armslength.register.models import Person
+    from armslength.visits.services import exit_checklist
 
+    horizon = today + dt.timedelta(days=60)
+    leaving = (
+        access.writable(user, Person)
+        .filter(left__gte=today, left__lte=horizon)
+        .exclude(pk=user.person_id)
+        .order_by("left")[:50]
+    )
     items = []
-    try:
-        checklist = apps.get_model("compliance", "ExitChecklist")
-    except LookupError:
-        return items
-    fields = {f.name for f in checklist._meta.get_fields()}
-    if "completed_at" not in fields or "get_absolute_url" not in dir(checklist):
-        return items
-    try:
-        rows = access.writable(user, checklist).filter(completed_at__isnull=True)[:50]
-    except LookupError:  # no access policy declared for it yet
-        return items
-    for row in rows:
+    for person in leaving:
+        checklist = exit_checklist(person=person)
+        if checklist is None or checklist.done:
+            continue
         items.append(
             Item(
                 _("Leaver"),
-                _("Exit checklist: %(what)s") % {"what": row},
-                row.get_absolute_url(),
-                _("Complete the checklist"),
-                getattr(row, "due", None),
+                _("%(person)s leaves on %(date)s: exit checklist not done")
+                % {"person": person.name, "date": date_format(person.left)},
+                reverse("visits:leaving", args=[person.pk]),
+                _("Complete the exit checklist"),
+                person.left,
             )
         )
     return items

@@ -106,6 +106,34 @@ EXPERTISE = (
 )
 EXPERTISE_SUGGESTIONS = tuple(code for code, _label in EXPERTISE)
 
+# The kinds of place the UK NPM's bodies monitor (register/data/uk-npm-bodies.csv),
+# as an establishment's type and a body's place types; other codes read as words.
+PLACE_TYPES = (
+    ("prison", "Prison"),
+    ("young_offender_institution", "Young offender institution"),
+    ("secure_training_centre", "Secure training centre"),
+    ("secure_childrens_home", "Secure children's home"),
+    ("immigration_removal_centre", "Immigration removal centre"),
+    ("short_term_holding_facility", "Short-term holding facility"),
+    ("escort_and_removal", "Escort and removal"),
+    ("police_custody", "Police custody"),
+    ("terrorism_act_detention", "Terrorism Act detention"),
+    ("court_custody", "Court custody"),
+    ("customs_custody", "Customs custody"),
+    ("military_detention", "Military detention"),
+    ("mental_health_detention", "Mental health detention"),
+    ("healthcare_in_detention", "Healthcare in detention"),
+    ("social_care_deprivation_of_liberty", "Deprivation of liberty in social care"),
+    ("juvenile_justice_centre", "Juvenile justice centre"),
+    ("cross_cutting", "Across all places of detention"),
+)
+
+
+def place_type_label(code: str) -> str:
+    """A place type as people read it; an unknown one with spaces for underscores."""
+    return dict(PLACE_TYPES).get(code) or code.replace("_", " ").capitalize()
+
+
 # What each rule of the conflict engine and each compliance finding is called
 # where people read it; the rule's id (`secondment-origin`) is shown beside it in
 # small print, for the policy file and support requests.

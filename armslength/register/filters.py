@@ -76,9 +76,17 @@ class OrganisationFilterSet(SearchFilterSet):
         fields = ["q", "sector", "parent"]
 
 
+def place_type_choices() -> list[tuple[str, str]]:
+    """The types establishments have, by name (the NPM's list first, then any other)."""
+    used = set(Establishment.objects.values_list("type", flat=True).distinct())
+    known = [(code, label) for code, label in codes.PLACE_TYPES if code in used]
+    other = sorted(t for t in used - {c for c, _l in codes.PLACE_TYPES} if t)
+    return known + [(t, codes.place_type_label(t)) for t in other]
+
+
 class EstablishmentFilterSet(SearchFilterSet):
     search_fields = ("name", "key", "region", "type")
-    type = filters.CharFilter(lookup_expr="iexact")
+    type = filters.ChoiceFilter(choices=lambda: place_type_choices(), label=_("Type"))
     # typed, not a list: a national register has hundreds of operators, and a select of
     # them all made this the slowest page under load
     operator = filters.CharFilter(label=_("Operator (name or key)"), method="filter_operator")

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from armslength.core.tables import ExpertiseColumn
+from armslength.engine import codes
 from armslength.register.models import (
     Body,
     Establishment,
@@ -35,6 +36,12 @@ class OrganisationTable(tables.Table):
 class EstablishmentTable(tables.Table):
     name = tables.Column(linkify=True)
     operator = tables.Column(linkify=True)
+
+    def render_type(self, value):
+        return codes.place_type_label(value)
+
+    def value_type(self, value):
+        return value
 
     class Meta:
         model = Establishment

@@ -22,6 +22,7 @@ from armslength.core import access, access_log
 from armslength.core.forms import DateInput, scope_choices
 from armslength.core.views import ObjectDeleteView, ObjectEditView, record_views
 from armslength.declarations.models import Affiliation
+from armslength.engine import codes
 from armslength.register import filters, forms, tables
 from armslength.register.models import (
     REQUIRED_EXPERTISE,
@@ -108,7 +109,13 @@ class EstablishmentEditView(ObjectEditView):
     template_name = "register/establishment_form.html"
 
     def render_form(self, request, form, obj, **extra):
-        return super().render_form(request, form, obj, place_types=forms.place_types(), **extra)
+        return super().render_form(
+            request,
+            form,
+            obj,
+            place_types=[(t, codes.place_type_label(t)) for t in forms.place_types()],
+            **extra,
+        )
 
 
 class PersonEditView(ObjectEditView):

@@ -90,7 +90,8 @@ def horizontal_bars(title: str, items: list[tuple[str, float]], *, of: float = 1
 
 def stacked_columns(title: str, columns: list[str], series: list[tuple[str, list[float]]]) -> str:
     """One column per year, stacked by series (headcount by category)."""
-    left, top, plot_h, col_w, gap = 40, 10, 160, 46, 22
+    # `top` leaves room for the total written above the tallest column
+    left, top, plot_h, col_w, gap = 40, 20, 160, 46, 22
     totals = [sum(values[i] for _, values in series) for i in range(len(columns))]
     peak = max(totals, default=0) or 1
     width = left + len(columns) * (col_w + gap) + 10

@@ -515,7 +515,10 @@ def _visits(ctx: _Context) -> Section:
             "refused_by_rule",
             "Assignments refused by the rules, by rule",
             ["Rule", "What it protects", "Refused"],
-            [[rule, summaries.get(rule, ""), n] for rule, n in sorted(refused.items())],
+            [
+                [f"{codes.rule_title(rule)} ({rule})", summaries.get(rule, ""), n]
+                for rule, n in sorted(refused.items())
+            ],
             note=(
                 f"{visits.get('refused_attempts', 0)} assignments refused in all; one refusal "
                 "counts under every rule that decided it."

@@ -53,7 +53,10 @@ class ScreeningFilterForm(forms.Form):
     rule = forms.ChoiceField(
         required=False,
         label=gettext_lazy("Rule"),
-        choices=[("", gettext_lazy("Any"))] + [(r, r) for r in RULE_IDS],
+        choices=[
+            ("", gettext_lazy("Any")),
+            *sorted(((r, codes.rule_title(r)) for r in RULE_IDS), key=lambda pair: pair[1]),
+        ],
     )
     type = forms.ChoiceField(required=False, label=gettext_lazy("Establishment type"))
     q = forms.CharField(required=False, label=gettext_lazy("Person or establishment"))
@@ -70,7 +73,9 @@ class ScreeningView(View):
         bodies = Body.objects.filter(pk__in={p.body_id for p in people.values()})
         form.fields["body"].queryset = bodies
         types = sorted(set(Establishment.objects.values_list("type", flat=True)))
-        form.fields["type"].choices = [("", _("Any"))] + [(t, t.replace("_", " ")) for t in types]
+        form.fields["type"].choices = [("", _("Any"))] + [
+            (t, codes.place_type_label(t)) for t in types
+        ]
         filters = form.cleaned_data if form.is_valid() else {}
         screening = screen_register()
         ests = {e.key: e for e in Establishment.objects.all()}

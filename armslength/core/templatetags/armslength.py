@@ -51,6 +51,10 @@ def display(obj, field, value) -> str:
         return _("Yes") if value else _("No")
     if field.name in ("expertise", "requires"):
         return expertise_text(value)
+    if field.name == "type" and obj._meta.label_lower == "register.establishment":
+        return codes.place_type_label(str(value))
+    if field.name == "place_types" and isinstance(value, list):
+        return ", ".join(codes.place_type_label(str(v)) for v in value)
     if field.name == "skills" and isinstance(value, list):
         skills = dict(codes.APT_SKILLS)
         return ", ".join(skills.get(str(v), str(v).replace("_", " ")) for v in value)
@@ -130,6 +134,12 @@ def policy_name(fingerprint) -> str:
 def page_range(paginator, number):
     """Page numbers around the current one, with … for the rest (1 2 … 7 8 9 … 20 21)."""
     return list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def place_type(code) -> str:
+    """An establishment's type as people read it (`mental_health_detention` -> words)."""
+    return codes.place_type_label(str(code or ""))
 
 
 @register.filter

@@ -20,8 +20,8 @@
     box.className = "picker-search";
     box.autocomplete = "off";
     box.placeholder = "Type a name, unit or key";
-    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
-    box.setAttribute("aria-label", "Search " + (label ? label.textContent.trim() : "the list"));
+
+    box.setAttribute("aria-label", "Type to narrow the choices below");
     box.setAttribute("aria-controls", select.id || "");
     var status = document.createElement("span");
     status.className = "visually-hidden";
