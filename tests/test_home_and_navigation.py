@@ -233,3 +233,27 @@ def test_history_of_a_new_person_has_no_reverse_relations_or_raw_codes(cast, cli
     assert "Frontline NPM work" in history and "Social work" in history
     assert "social_work" not in history
     assert re.search(r"Category</span>: <span class=\"new\">Staff", history)
+
+
+def test_screening_is_paged_fifty_pairs_a_page_with_numbers(cast, client_for):
+    from armslength.register.models import Establishment
+
+    for n in range(60):  # run by Sam's organisation of origin: none clear for him
+        Establishment.objects.create(
+            key=f"hmp-{n:02d}", name=f"HMP Number {n:02d}", type="prison", operator=cast.hmpps
+        )
+    client = client_for(cast.hmip_manager)
+    page = client.get(reverse("screening:screening"), {"verdict": ""}).content.decode()
+    assert page.count("<tr>") - 1 == 50  # the header row aside
+    nav = re.search(r'<nav[^>]*class="pagination"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    assert re.findall(r">\s*(\d)\s*<", nav) == ["1", "2"]
+    second = client.get(reverse("screening:screening"), {"page": 2}).content.decode()
+    assert 0 < second.count("<tr>") - 1 < 50
+
+
+def test_a_finding_links_to_the_form_that_fixes_it(cast, client_for):
+    """Findings linked to the person, not to the fix ("Record the recruitment")."""
+    page = client_for(cast.hmip_manager).get(reverse("compliance:dashboard")).content.decode()
+    fix = f'href="{reverse("compliance:assessment_add")}?person={cast.sam.pk}"'
+    assert fix in page and "Record a conflict assessment" in page
+    assert "Secondee&#x27;s conflict assessment missing or due" in page  # the rule's title

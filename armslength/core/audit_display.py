@@ -132,6 +132,12 @@ def _json(field, value) -> str:
 
         skills = dict(APT_SKILLS)
         return ", ".join(skills.get(str(v), str(v).replace("_", " ")) for v in data) or "—"
+    nested = isinstance(data, dict | list) and any(
+        isinstance(v, dict | list) for v in (data.values() if isinstance(data, dict) else data)
+    )
+    if nested:
+        # a structure (a year's frozen figures) is read on its own page, not as one line
+        return _("a set of figures; open the record to read them")
     if isinstance(data, list):
         return ", ".join(str(v).replace("_", " ") for v in data) or "—"
     if isinstance(data, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -124,12 +125,15 @@ class ScreeningView(View):
         counts = {}
         for _p, _e, r in rows:
             counts[r.verdict.code] = counts.get(r.verdict.code, 0) + 1
+        # 50 pairs a page, numbered: the whole register on one page was 8,500 px long
+        page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
         return render(
             request,
             "screening/screening.html",
             {
                 "form": form,
-                "rows": rows[:500],
+                "rows": page_obj.object_list,
+                "page_obj": page_obj,
                 "total": len(rows),
                 "counts": counts,
                 "policy_version": screening.version,

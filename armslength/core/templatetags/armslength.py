@@ -130,6 +130,14 @@ def policy_name(fingerprint) -> str:
     return _("an earlier policy")
 
 
+@register.simple_tag
+def page_query(request, number) -> str:
+    """The current query string with `page` set: filters survive a change of page."""
+    query = request.GET.copy()
+    query["page"] = number
+    return query.urlencode()
+
+
 @register.filter
 def page_range(paginator, number):
     """Page numbers around the current one, with … for the rest (1 2 … 7 8 9 … 20 21)."""
