@@ -36,9 +36,12 @@ class HomeView(View):
         user = request.user
         today = timezone.localdate()
         inbox = inbox_for(user, today)
+        # the soonest twenty first; the rest one click away, so home stays a short page
+        shown = inbox if request.GET.get("inbox") == "all" else inbox[:20]
         context = {
             "today": today,
-            "inbox": inbox,
+            "inbox": shown,
+            "inbox_total": len(inbox),
             "overdue": sum(1 for i in inbox if i.overdue(today)),
             "counts": {
                 "bodies": Body.objects.count(),
