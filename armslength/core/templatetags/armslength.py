@@ -145,6 +145,14 @@ def page_range(paginator, number):
 
 
 @register.filter
+def expertise_name(code) -> str:
+    """One expertise by name (`social_work` -> "Social work")."""
+    from armslength.register.models import expertise_label
+
+    return expertise_label(str(code or ""))
+
+
+@register.filter
 def place_type(code) -> str:
     """An establishment's type as people read it (`mental_health_detention` -> words)."""
     return codes.place_type_label(str(code or ""))

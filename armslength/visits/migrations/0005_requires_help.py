@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("visits", "0003_visit_min_women_visit_needs_lead_visit_requires_and_more"),
+        ("visits", "0004_placerequest"),
     ]
 
     operations = [

@@ -27,8 +27,8 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("register", "0003_alter_person_minority_status"),
-        ("visits", "0003_visit_min_women_visit_needs_lead_visit_requires_and_more"),
+        ("register", "0004_organisation_works_at_secondment_inclusive_and_more"),
+        ("visits", "0004_placerequest"),
     ]
 
     operations = [
