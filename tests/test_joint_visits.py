@@ -115,7 +115,7 @@ def test_each_body_adds_its_own_people_and_sees_the_others_by_name_and_role(
     assert "Carol Carter" in hmip_page and "Checked by CQC" in hmip_page
     assert cast.carol.get_absolute_url() not in hmip_page  # a name, not a link to her record
     # the totals of the whole team: Carol's medical expertise and her being a woman count
-    assert "Whole team: 2 of 3; women 2; legal 1; medical 1; lead chosen." in hmip_page
+    assert "Whole team: 2 of 3; women 2; Legal 1; Medical 1; lead chosen." in hmip_page
     cqc_page = cqc.get(visit.get_absolute_url()).content.decode()
     assert "Alice Adams" in cqc_page and "Checked by HMIP" in cqc_page
     # each edits only its own people's places

@@ -85,6 +85,9 @@ REQUIRED_EXPERTISE = ("legal", "medical")
 def expertise_vocabulary() -> dict[str, str]:
     """{code: label} of every expertise in the managed list, legal and medical always."""
     found = dict(Expertise.objects.values_list("code", "label"))
+    if not found:
+        # an empty list (a fresh or flushed database) means the kinds an NPM starts with
+        found = dict(codes.EXPERTISE)
     for code in REQUIRED_EXPERTISE:
         found.setdefault(code, code.capitalize())
     return found
