@@ -27,7 +27,7 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("register", "0004_organisation_works_at_secondment_inclusive_and_more"),
+        ("register", "0005_body_npm_unit"),
         ("visits", "0004_placerequest"),
     ]
 
