@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from armslength.compliance.models import FindingRecord
@@ -151,13 +152,15 @@ class PersonSerializer(CleanedModelSerializer):
             return value
         body = self.instance.body if self.instance else self.context["request"].user.body
         if body is None:
-            raise serializers.ValidationError("Only a body's manager names its people.")
+            raise serializers.ValidationError(_("Only a body's manager names its people."))
         key = in_namespace(body.key, value)
         clash = Person.objects.filter(key=key)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError(f"{key!r} is already used in your body.")
+            raise serializers.ValidationError(
+                _("%(key)r is already used in your body.") % {"key": key}
+            )
         return key
 
     def prepare(self, candidate) -> None:
