@@ -180,10 +180,11 @@ KNOWN_GAPS = {
     "screening": "place types shown as codes",
     "compliance": "findings' details in English (engine); owners",
     "visit": "team warnings (engine/team.py) and reasons in English",
-    "people": "expertise codes shown raw (the expertise vocabulary)",
     "annual report": "the report's text (reports/report.py) is not marked yet",
     "audit": "auditlog's actions, model labels and raw field names",
     "home": "the auditor's latest changes come from the audit trail (see audit)",
+    "policy": "rule titles come from the policy file's labels, not yet in the catalogues",
+    "establishments": "place types (the register's vocabulary) not yet in the catalogues",
 }
 
 
