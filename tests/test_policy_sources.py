@@ -217,3 +217,38 @@ def test_parameter_form_refuses_a_weakened_uk14_rule(cast, client_for):
 def test_parameter_form_is_the_coordinators(cast, client_for):
     response = client_for(cast.hmip_manager).get(reverse("screening:policy_parameters"))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("supervision_days", "1000000000000000000000000000000"),
+        ("supervision_days", "5000000"),
+        ("term_notice_days", "99999999"),
+        ("assessment_review_months", "100000"),
+        ("cooling_off_years", "1000000000000"),
+        ("policy_start", "9999-12-31"),
+        ("policy_start", "0001-01-01"),
+    ],
+)
+def test_a_figure_too_large_for_date_arithmetic_is_refused_not_adopted(
+    cast, client_for, name, value
+):
+    """An outside probe adopted supervision every 10**30 days; every page then gave 500."""
+    from armslength.screening.models import PolicyVersion, current_policy
+
+    client = client_for(cast.coordinator)
+    data = _form_data(current_policy()[0], **{name: value})
+    response = client.post(reverse("screening:policy_parameters"), {**data, "adopt": "1"})
+    assert response.status_code == 400
+    assert not PolicyVersion.objects.exists()
+    assert current_policy()[0].parameters.supervision_days == 90
+
+
+def test_the_policy_itself_refuses_a_figure_beyond_its_maximum():
+    """The same bound for a policy file and a dataset's policy, not only the form."""
+    from armslength.engine.policy import PolicyError, _parameters
+
+    with pytest.raises(PolicyError, match=r"supervision_days: must be a whole number from 1 to"):
+        _parameters({"supervision_days": 10**30}, "parameters")
+    assert _parameters({"supervision_days": 3660}, "parameters").supervision_days == 3660

@@ -290,6 +290,20 @@ def build_policy(document: dict, path: str = "policy") -> Policy:
     )
 
 
+#: The largest figure each whole-number parameter may take: far beyond any sensible
+#: choice, and small enough that date arithmetic on it can never overflow.
+PARAMETER_MAXIMA = {
+    "cooling_off_years": 100,
+    "supervision_days": 3660,
+    "assessment_review_months": 120,
+    "min_secondment_months": 120,
+    "term_notice_days": 3660,
+    "interference_remind_days": 366,
+}
+#: OPCAT dates from 2002; a start outside these years is a typing slip.
+POLICY_START_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))
+
+
 def _parameters(raw: dict, path: str) -> Parameters:
     if not isinstance(raw, dict):
         raise PolicyError(path, "must be a mapping")
@@ -302,8 +316,12 @@ def _parameters(raw: dict, path: str) -> Parameters:
         value = values[name]
         if value is None and allow_none:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise PolicyError(f"{path}.{name}", f"must be a whole number of at least {minimum}")
+        # an upper bound too: a figure of 10**30 days would overflow every date sum
+        maximum = PARAMETER_MAXIMA[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise PolicyError(
+                f"{path}.{name}", f"must be a whole number from {minimum} to {maximum}"
+            )
         return value
 
     share = values["gender_balance_min_share"]
@@ -317,6 +335,11 @@ def _parameters(raw: dict, path: str) -> Parameters:
             raise PolicyError(f"{path}.policy_start", "must be an ISO date") from None
     if not isinstance(start, dt.date):
         raise PolicyError(f"{path}.policy_start", "must be an ISO date")
+    if not POLICY_START_RANGE[0] <= start <= POLICY_START_RANGE[1]:
+        raise PolicyError(
+            f"{path}.policy_start",
+            f"must be from {POLICY_START_RANGE[0]} to {POLICY_START_RANGE[1]}",
+        )
     return Parameters(
         cooling_off_years=whole("cooling_off_years", 0, allow_none=True),
         supervision_days=whole("supervision_days", 1),
