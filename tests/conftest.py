@@ -185,7 +185,6 @@ KNOWN_BROKEN = {
     "tests/browser/test_report_flow.py::test_coordinator_reads_the_report_writes_commentary_and_freezes_a_year",
     "tests/browser/test_safeguards_flow.py::test_new_secondee_findings_disappear_as_each_safeguard_is_done",
     "tests/browser/test_twofactor_flow.py::test_auditor_enrols_then_signs_in_with_a_code",
-    "tests/test_special_category.py::test_finding2_no_api_response_to_anyone_but_the_person_differs_with_special_category_data",
     "tests/test_languages.py::test_every_engine_label_has_a_translation_in_both_languages",
 }
 

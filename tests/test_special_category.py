@@ -51,7 +51,8 @@ def set_state(cast, state) -> None:
 def parameter_sets(viewset, values: list[str]) -> list[dict]:
     """Every declared filter with every value, every ordering, and guessed names."""
     sets: list[dict] = [{}]
-    filters = list(getattr(viewset, "filterset_class", None).base_filters)
+    filterset = getattr(viewset, "filterset_class", None)  # a viewset may filter nothing
+    filters = list(filterset.base_filters) if filterset else []
     for name in filters:
         sets += [{name: v} for v in values]
     serializer_fields = list(viewset.serializer_class().fields)
