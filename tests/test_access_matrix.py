@@ -130,8 +130,8 @@ MATRIX = {
         "alice_user": (200, 200, 403, 403, 403),
         "auditor": (200, 200, 403, 403, 403),
     },
-    "user:alice_user": {
-        "coordinator": (200, 200, 200, 200, 200),
+    "user:alice_user": {  # a staff account names a person: not the coordinator's (issue 12)
+        "coordinator": (200, 404, 200, 404, 404),
         "hmip_manager": (200, 200, 200, 200, 200),
         "cqc_manager": (200, 404, 200, 404, 404),
         "alice_user": (403, 404, 403, 404, 404),

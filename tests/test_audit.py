@@ -79,23 +79,27 @@ def test_auditor_filters_and_exports_the_trail(cast, client_for):
 
 
 def test_role_change_of_an_account_is_audited(cast, client_for):
+    # a manager linked to their person record; the coordinator (who keeps managers'
+    # accounts but sees no staff ones, issue 12 finding 9) makes it an auditor's
+    cast.hmip_manager.person = cast.alice
+    cast.alice_user.delete()
+    cast.hmip_manager.save()
     client = client_for(cast.coordinator)
     response = client.post(
-        reverse("accounts:user_edit", args=[cast.alice_user.pk]),
+        reverse("accounts:user_edit", args=[cast.hmip_manager.pk]),
         {
-            "username": "alice",
-            "role": "manager",
-            "body": cast.hmip.pk,
+            "username": "hmip.manager",
+            "role": "auditor",
             "is_active": "on",
-            "email": "alice@example.org",
+            "email": "hmip.manager@example.org",
         },
     )
     assert response.status_code == 302
-    entry = entries_for(cast.alice_user).last()
-    assert entry.changes["role"] == ["staff", "manager"]
+    entry = entries_for(cast.hmip_manager).last()
+    assert entry.changes["role"] == ["manager", "auditor"]
     assert "password" not in entry.changes
-    cast.alice_user.refresh_from_db()
-    assert cast.alice_user.person == cast.alice  # the coordinator's form leaves the link alone
+    cast.hmip_manager.refresh_from_db()
+    assert cast.hmip_manager.person == cast.alice  # the coordinator's form leaves the link
 
 
 def test_manager_creates_a_staff_account_for_own_person_only(cast, client_for):

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from armslength.accounts.models import User
@@ -47,6 +48,17 @@ class UserForm(forms.ModelForm):
                 password_validation.validate_password(password, self.instance)
             except forms.ValidationError as error:
                 self.add_error("password", error)
+
+    def add_error(self, field, error):
+        """The account's own checks name fields a form may lack (the coordinator's has no
+        person picker): those errors read at the top of the form rather than crash it."""
+        if field is None and hasattr(error, "error_dict"):
+            absent = [n for n in error.error_dict if n != NON_FIELD_ERRORS and n not in self.fields]
+            for name in absent:
+                super().add_error(None, error.error_dict.pop(name))
+            if not error.error_dict:
+                return
+        super().add_error(field, error)
 
     def save(self, commit=True):
         user = super().save(commit=False)

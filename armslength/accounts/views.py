@@ -180,8 +180,12 @@ class UserEditView(ObjectEditView):
             form.fields["role"].choices = [(Role.STAFF, Role.STAFF.label)]
             form.fields["body"].required = True
         elif not access.can_list(request.user, Person):
-            # The coordinator does not see people by name, so cannot link one.
+            # The coordinator does not see people by name, so cannot link one, nor make
+            # or keep a staff account (those are their body's managers' to keep).
             del form.fields["person"]
+            form.fields["role"].choices = [
+                (value, label) for value, label in Role.choices if value != Role.STAFF
+            ]
         return form
 
 

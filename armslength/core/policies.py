@@ -55,7 +55,15 @@ register(register_models.Secondment, Policy(body="person__body", person="person"
 register(register_models.TrainingRecord, Policy(body="person__body", person="person"))
 # The coordinator creates managers', auditors' and coordinators' accounts; a
 # manager creates the staff accounts of their own body and links each to its
-# person (the coordinator cannot: people are not theirs to see by name).
+# person. Staff accounts are people by name (username, name, email), which the
+# coordinator does not see (SPEC "Who sees what"; issue 12, finding 9): not in the
+# account list, its CSV, search or a guessed URL (404).
+
+
+def _coordinator_sees_no_staff(user, qs):
+    return qs.exclude(role=Role.STAFF) if user.role == C else qs
+
+
 register(
     User,
     Policy(
@@ -63,6 +71,7 @@ register(
         shared_write=frozenset({C}),
         body="body",
         manager_writes_only=(("role", Role.STAFF),),
+        restrict=_coordinator_sees_no_staff,
     ),
 )
 
