@@ -141,8 +141,7 @@ def test_a_partners_secondee_is_refused_with_the_reason_for_the_partners_manager
     assert refusal.additional_data["person_body"] == cast.cqc.pk
     # the visit's history: CQC's managers and auditors read the refusal, HMIP's do not
     history = reverse("visits:visit_history", args=[visit.pk])
-    # (the readable audit trail of issue 19 no longer shows the refusal's reasons even to
-    # CQC's managers: test_the_partners_managers_read_the_refusal_in_history, xfail)
+    # (CQC's side: test_the_partners_managers_read_the_refusal_in_history)
     hmip = client_for(cast.hmip_manager)
     hmip_history = hmip.get(history).content.decode()
     assert "Dave Doctor" not in hmip_history and "Seconded from" not in hmip_history
@@ -353,14 +352,14 @@ def test_hostile_and_outside_callers_get_clear_refusals_and_nothing_is_written(
     assert not PlaceRequest.objects.exists() and not Assignment.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the readable audit trail (issue 19) dropped a refusal's reasons from the history "
-    "of the person's own managers; open regression, see the closing note",
-)
 def test_the_partners_managers_read_the_refusal_in_history(cast, client_for, today, dave):
     visit = joint(cast, today)
     cqc = client_for(cast.cqc_manager)
     add(cqc, visit, dave)
     history = reverse("visits:visit_history", args=[visit.pk])
-    assert "Seconded from" in cqc.get(history).content.decode()
+    cqc_history = cqc.get(history).content.decode()
+    assert "Dave Doctor" in cqc_history and "Seconded from" in cqc_history
+    # the auditor too; the lead body's manager and its staff do not
+    assert "Seconded from" in client_for(cast.auditor).get(history).content.decode()
+    for reader in (cast.hmip_manager, cast.alice_user):
+        assert "Seconded from" not in client_for(reader).get(history).content.decode()

@@ -116,17 +116,46 @@ def _when(value) -> str:
     return formats.date_format(moment, "DATETIME_FORMAT")
 
 
+def _loads(value: str):
+    """A stored JSON value: JSON as written (a name may hold an apostrophe), else the
+    Python-style quoting of older entries; None when it is neither."""
+    for text in (value, value.replace("'", '"')):
+        try:
+            return json.loads(text)
+        except ValueError:
+            continue
+    return None
+
+
+def _reasons(data: list) -> str:
+    """The engine's reasons as stored on an assignment: each sentence with its citations."""
+    from armslength.screening.reasons import reason_text
+
+    shown = []
+    for reason in data:
+        if not isinstance(reason, dict):
+            shown.append(str(reason))
+            continue
+        text = reason_text(reason)
+        cites = ", ".join(str(c) for c in reason.get("cites") or [])
+        shown.append(f"{text} ({cites})" if cites else text)
+    return "; ".join(shown) or "—"
+
+
 def _json(field, value) -> str:
     from armslength.core.templatetags.armslength import expertise_text
 
     data = value
     if isinstance(value, str):
-        try:
-            data = json.loads(value.replace("'", '"'))
-        except ValueError:
+        data = _loads(value)
+        if data is None:
             return value
     if field.name in ("expertise", "requires"):
         return expertise_text(data)
+    if field.name == "reasons" and isinstance(data, list):
+        # an assignment's reasons (the restriction a lead must know) in words; who may
+        # read them at all is decided before this (core/views.py HIDDEN_IN_HISTORY)
+        return _reasons(data)
     if field.name == "skills" and isinstance(data, list):
         from armslength.engine.codes import APT_SKILLS
 

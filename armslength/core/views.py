@@ -269,6 +269,8 @@ class ObjectHistoryView(ObjectMixin, View):
             request.user, obj, access.history(request.user, obj, history_for(obj))
         )
         access_log.viewed(request.user, _tie_rows(entries), where=request.path)
+        # a restriction read in history shows the tie behind it as the visit page does
+        access_log.ties_in_reasons(request.user, _reasons_shown(entries), where=request.path)
         context = self.base_context(request, object=obj, entries=entries)
         return render(request, self.template_name, context)
 
@@ -285,19 +287,33 @@ def _sees_restrictions(user, entry) -> bool:
     visit = Visit.objects.filter(pk=visit_id).first() if visit_id else None
     if visit is None:
         return False
-    if access.can_write(user, visit):
+    if access.can_write(user, visit) or _staffs_for_the_persons_body(user, entry, visit):
         return True
     return visit.assignments.filter(role=Role.LEAD, person_id=user.person_id).exists()
 
 
 def _sees_refusals(user, entry) -> bool:
-    """Refused candidates and the reasons are for those who change the visit (and auditors)."""
+    """Refused candidates and the reasons are for those who change the visit, the managers
+    who put the refused person forward (their own body's, on a joint visit: the visit page
+    shows them the refusal) and auditors."""
     from armslength.visits.models import Visit
 
     if user.is_auditor:
         return True
     visit = Visit.objects.filter(pk=entry.object_pk).first()
-    return visit is not None and access.can_write(user, visit)
+    if visit is None:
+        return False
+    return access.can_write(user, visit) or _staffs_for_the_persons_body(user, entry, visit)
+
+
+def _staffs_for_the_persons_body(user, entry, visit) -> bool:
+    """A manager of the body of the person the entry is about (`person_body`, stamped by
+    assignments and refusals) who staffs this visit: on a joint visit, a partner body's
+    managers add, remove and read the engine's word on their own people."""
+    person_body = (entry.additional_data or {}).get("person_body")
+    return (
+        person_body is not None and user.body_id == person_body and access.may(user, "staff", visit)
+    )
 
 
 #: fields whose values in history only those who see them on the record's page may read:
@@ -356,6 +372,37 @@ def _tie_rows(entries) -> list:
 
     ids = [e.object_pk for e in entries if e.content_type.model == "affiliation"]
     return list(Affiliation.objects.filter(pk__in=ids))
+
+
+def _reasons_shown(entries) -> list[tuple[str, list]]:
+    """(person key, reasons) of the assignment entries whose reasons the reader is shown."""
+    from armslength.register.models import Person
+    from armslength.visits.models import Assignment
+
+    shown = []
+    for entry in entries:
+        if entry.content_type.model != "assignment":
+            continue
+        changes = entry.changes
+        if isinstance(changes, str):
+            changes = json.loads(changes or "{}")
+        if not changes or "reasons" not in changes:
+            continue  # not about the reasons, or taken out for this reader
+        reasons = []
+        for value in changes["reasons"]:
+            try:
+                loaded = json.loads(value) if isinstance(value, str) else value
+            except ValueError:
+                continue
+            reasons.extend(r for r in loaded or [] if isinstance(r, dict))
+        # whose reasons: the person named in the entry, else the assignment's (if it stays)
+        person_ids = [v for v in (changes.get("person") or []) if str(v).isdigit()]
+        person_ids += Assignment.objects.filter(pk=entry.object_pk).values_list(
+            "person_id", flat=True
+        )
+        keys = Person.objects.filter(pk__in=person_ids).values_list("key", flat=True)
+        shown.extend((key, reasons) for key in keys)
+    return shown
 
 
 def history_for(obj) -> models.QuerySet:
