@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from armslength.reports import render
 from armslength.reports.report import build_report
+from armslength.reports.services import snapshot_take
 from tests.test_reports import row, table
 
 
@@ -68,3 +69,34 @@ def test_the_report_counts_per_body_and_never_names_anyone(cast, today):
         build_report(today.year, body=cast.hmip, today=today), "staffing", "npm_unit_by_body"
     )
     assert own.rows == [["HMIP", "NPM Inspection Unit", 2, 1]]
+
+
+def test_a_frozen_year_keeps_the_units_name_and_its_counts(cast, today):
+    """A frozen year is a published figure: renaming the unit or moving people later
+    changes neither the name it was counted against nor the counts."""
+    with_unit(cast)
+    snapshot_take(year=today.year, bodies=[cast.hmip], today=today)
+    cast.hmip.npm_unit = "Detention Monitoring Team"
+    cast.hmip.save()
+    for person in (cast.sam, cast.alice):  # both now in it: nobody outside
+        person.unit = "Detention Monitoring Team"
+        person.save()
+    frozen = table(build_report(today.year, today=today), "staffing", "npm_unit_by_body")
+    assert row(frozen, "HMIP") == ["HMIP", "NPM Inspection Unit", 2, 1]
+    # CQC was not frozen: counted live, as it is now
+    assert row(frozen, "CQC") == ["CQC", "Not recorded", None, None]
+    # re-taking the year (the coordinator's deliberate choice) takes the new name and counts
+    snapshot_take(year=today.year, bodies=[cast.hmip], today=today, retake=True)
+    retaken = table(build_report(today.year, today=today), "staffing", "npm_unit_by_body")
+    assert row(retaken, "HMIP") == ["HMIP", "Detention Monitoring Team", 2, 0]
+
+
+def test_a_year_frozen_before_names_were_kept_does_not_borrow_todays_name(cast, today):
+    with_unit(cast)
+    (snap,) = snapshot_take(year=today.year, bodies=[cast.hmip], today=today)
+    del snap.figures["npm_unit"]["unit"]  # as frozen before the name was kept
+    snap.save()
+    units = table(build_report(today.year, today=today), "staffing", "npm_unit_by_body")
+    name = row(units, "HMIP")[1]
+    assert name != "NPM Inspection Unit" and "not kept" in name
+    assert row(units, "HMIP")[2:] == [2, 1]

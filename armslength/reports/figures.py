@@ -212,7 +212,13 @@ def _npm_unit(members: list[dict], status: dict[int, str | None], npm_unit: str)
         return {"recorded": False}
     on_npm = [p for p in members if status.get(p["id"]) is not None and _on_npm_work(p)]
     outside = sum(outside_npm_unit(npm_unit, p["unit"], p["npm_role"]) for p in on_npm)
-    return {"recorded": True, "on_npm_work": len(on_npm), "outside_unit": outside}
+    # the unit's name as it was: a frozen year keeps its words as well as its counts
+    return {
+        "recorded": True,
+        "unit": npm_unit.strip(),
+        "on_npm_work": len(on_npm),
+        "outside_unit": outside,
+    }
 
 
 def _rounded(table: dict[str, list[float]]) -> dict[str, dict]:

@@ -320,7 +320,10 @@ def _npm_unit_table(ctx: _Context) -> Table:
     for b in bodies:
         unit = ctx.by_year[ctx.year].get(b.pk, {}).get("npm_unit", {})
         if unit.get("recorded"):
-            rows.append([b.abbreviation, b.npm_unit, unit["on_npm_work"], unit["outside_unit"]])
+            # the name counted against that year (a frozen year keeps it, whatever the
+            # body's unit is called now); a year frozen before names were kept says so
+            name = unit.get("unit") or "Recorded; its name was not kept when the year was frozen"
+            rows.append([b.abbreviation, name, unit["on_npm_work"], unit["outside_unit"]])
         else:
             rows.append([b.abbreviation, "Not recorded", None, None])
     return Table(
