@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # before anything reads a body: one over MAX_REQUEST_BYTES is refused unread
+    "armslength.core.middleware.BoundedBody",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "armslength.core.middleware.SlidingSession",
     "django.middleware.locale.LocaleMiddleware",
@@ -213,6 +215,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/files/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# the largest request body any page takes: a 20 MB spreadsheet and its form (issue 12)
+MAX_REQUEST_BYTES = 21 * 1024 * 1024
+# a spreadsheet larger than this is read by the background worker, with progress, not in
+# the request (issue 12, finding 6)
+UPLOAD_QUEUE_BYTES = 1024 * 1024
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

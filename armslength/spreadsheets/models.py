@@ -41,6 +41,8 @@ class ColumnMapping(models.Model):
 
 
 class JobStatus(models.TextChoices):
+    #: a large file, queued for the background worker to read (issue 12, finding 6)
+    READING = "reading", _("Reading the file")
     MAPPING = "mapping", _("Choose the columns")
     CHECKING = "checking", _("Checking")
     CHECKED = "checked", _("Ready to import")
@@ -95,14 +97,14 @@ class ImportJob(models.Model):
 
     @property
     def running(self) -> bool:
-        return self.status in (JobStatus.CHECKING, JobStatus.IMPORTING)
+        return self.status in (JobStatus.READING, JobStatus.CHECKING, JobStatus.IMPORTING)
 
     @property
     def waiting_for_worker(self) -> bool:
         """Queued a while and not started: the background worker is probably not running."""
         from django.utils import timezone
 
-        started = self.done_rows > 0 or self.status != JobStatus.CHECKING
+        started = self.done_rows > 0 or self.status not in (JobStatus.READING, JobStatus.CHECKING)
         return not started and (timezone.now() - self.created_at).total_seconds() > 30
 
     @property

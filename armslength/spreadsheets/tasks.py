@@ -2,21 +2,69 @@
 
 from __future__ import annotations
 
+import time
+
 from django.utils import timezone
 from django_tasks import task
 
 from armslength.spreadsheets.columns import KINDS
-from armslength.spreadsheets.importer import ImportRejected, check, import_sheet
-from armslength.spreadsheets.models import ImportJob, JobStatus
-from armslength.spreadsheets.reading import ReadError, read_sheet
+from armslength.spreadsheets.importer import ImportRejected, Mapping, check, import_sheet
+from armslength.spreadsheets.models import ColumnMapping, ImportJob, JobStatus
+from armslength.spreadsheets.reading import MAX_BYTES, ReadError, Sheet, read_sheet
 
 #: errors kept for the page (all are counted; a file with more needs fixing first anyway)
 MAX_ERRORS_SHOWN = 1000
 
 
-def _sheet(job: ImportJob):
+def _sheet(job: ImportJob, progress=None):
     with job.file.open("rb") as handle:
-        return read_sheet(handle.read(), job.original_name)
+        # one byte past the limit is enough to refuse a file that grew on disk
+        return read_sheet(handle.read(MAX_BYTES + 1), job.original_name, progress)
+
+
+def remembered(job: ImportJob) -> dict[str, str]:
+    found = ColumnMapping.objects.filter(body=job.body, kind=job.kind).first()
+    return found.columns if found else {}
+
+
+def columns_guessed(job: ImportJob, sheet: Sheet) -> dict[str, str]:
+    """The column matching offered for a file, read in the request or by the worker alike:
+    same-named columns, then what the body matched last time."""
+    return Mapping.guess(KINDS[job.kind], sheet.header, remembered(job))
+
+
+def _throttled(job_id: int):
+    """Reading progress, written at most twice a second: the page polls it for its bar."""
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done >= total:
+            last[0] = now
+            ImportJob.objects.filter(pk=job_id).update(done_rows=done, total_rows=total)
+
+    return report
+
+
+@task()
+def read_upload(job_id: int) -> None:
+    """Read a large file off the request (issue 12, finding 6): the same limits as a small
+    one, a refusal naming the limit; then the same column matching as a small file gets."""
+    job = ImportJob.objects.select_related("body").get(pk=job_id)
+    if job.status != JobStatus.READING:
+        return
+    try:
+        sheet = _sheet(job, _throttled(job_id))
+    except ReadError as exc:
+        _finish(job_id, JobStatus.FAILED, message=str(exc))
+        return
+    ImportJob.objects.filter(pk=job_id, status=JobStatus.READING).update(
+        status=JobStatus.MAPPING,
+        header=sheet.header,
+        columns=columns_guessed(job, sheet),
+        total_rows=len(sheet.rows),
+        done_rows=0,
+    )
 
 
 def _progress(job_id: int):

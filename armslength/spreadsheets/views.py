@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -25,10 +26,19 @@ from armslength.core import access
 from armslength.core.exports import XLSX, export_response
 from armslength.register.models import Organisation
 from armslength.spreadsheets.columns import BODY_KINDS, KINDS, Kind
-from armslength.spreadsheets.importer import Mapping
 from armslength.spreadsheets.models import ColumnMapping, ImportJob, JobStatus
-from armslength.spreadsheets.reading import MAX_BYTES, ReadError, read_sheet
-from armslength.spreadsheets.tasks import check_import, run_import
+from armslength.spreadsheets.reading import (
+    MAX_BYTES,
+    ReadError,
+    file_format,
+    read_sheet,
+)
+from armslength.spreadsheets.tasks import (
+    check_import,
+    columns_guessed,
+    read_upload,
+    run_import,
+)
 
 
 def importable_kinds(user) -> list[Kind]:
@@ -47,11 +57,6 @@ def _check_may_import(user) -> None:
         raise PermissionDenied(_("Your role does not import records."))
 
 
-def remembered(job: ImportJob) -> dict[str, str]:
-    found = ColumnMapping.objects.filter(body=job.body, kind=job.kind).first()
-    return found.columns if found else {}
-
-
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the file holds"))
     file = forms.FileField(
@@ -67,12 +72,18 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB; split it."))
-        data = upload.read()
+        head = upload.read(8192)
         upload.seek(0)
+        #: None: a large file, read by the background worker (issue 12, finding 6)
+        self.sheet = None
         try:
-            self.sheet = read_sheet(data, upload.name)
+            file_format(upload.name, head)  # a PNG named .csv is refused here, at once
+            if upload.size <= settings.UPLOAD_QUEUE_BYTES:
+                self.sheet = read_sheet(upload.read(), upload.name)
         except ReadError as exc:
             raise forms.ValidationError(str(exc)) from None
+        finally:
+            upload.seek(0)
         return upload
 
 
@@ -96,16 +107,21 @@ class ImportStartView(View):
             return self.get(request, form=form)
         kind = KINDS[form.cleaned_data["kind"]]
         upload = form.cleaned_data["file"]
+        sheet = form.sheet
         job = ImportJob.objects.create(
             kind=kind.key,
             body=request.user.body if request.user.role == Role.MANAGER else None,
             file=upload,
             original_name=upload.name[:255],
-            header=form.sheet.header,
-            total_rows=len(form.sheet.rows),
+            header=sheet.header if sheet else [],
+            total_rows=len(sheet.rows) if sheet else 0,
+            status=JobStatus.MAPPING if sheet else JobStatus.READING,
             created_by=request.user,
         )
-        job.columns = Mapping.guess(kind, job.header, remembered(job))
+        if sheet is None:  # the worker reads it; the job page shows how far it has got
+            transaction.on_commit(lambda: read_upload.enqueue(job.pk))
+            return HttpResponseRedirect(job.get_absolute_url())
+        job.columns = columns_guessed(job, sheet)
         job.save(update_fields=["columns"])
         return HttpResponseRedirect(reverse("spreadsheets:map", args=[job.pk]))
 
@@ -188,6 +204,11 @@ class ImportJobView(JobMixin, View):
             "list_url": _list_url(job),
         }
         if request.htmx:
+            if job.status == JobStatus.MAPPING and access.can_write(request.user, job):
+                # the worker has read the file: on to the column matching, as for a small one
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("spreadsheets:map", args=[job.pk])
+                return response
             return render(request, "spreadsheets/_job_status.html", context)
         return render(request, "spreadsheets/job.html", context)
 
