@@ -6,6 +6,7 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import pick
 from tests.conftest import PASSWORD
 
 
@@ -68,7 +69,7 @@ def test_new_secondee_findings_disappear_as_each_safeguard_is_done(
     page.goto(f"{live_server.url}/accounts/users/add/")
     page.get_by_label("Username").fill("nia")
     page.get_by_label("Email address").fill("nia@example.org")
-    page.get_by_label("Person in the register").select_option(label="Nia Newcomer")
+    pick(page, "Person in the register", "Nia Newcomer")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("nia")
