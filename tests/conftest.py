@@ -178,13 +178,6 @@ def default_language():
 #: engine-label catalogue). Each is an open regression named in that session's closing
 #: note, to be repaired, not a behaviour we accept: remove an entry once its test passes.
 KNOWN_BROKEN = {
-    "tests/browser/test_import_flow.py::test_manager_imports_the_people_template_and_sees_the_people",
-    "tests/browser/test_interference_and_leaver_flow.py::test_an_interference_report_is_handled_and_escalated_without_the_reporters_name",
-    "tests/browser/test_joint_visit_flow.py::test_a_joint_visit_is_staffed_by_two_bodies_each_seeing_only_what_they_may",
-    "tests/browser/test_language_flow.py::test_a_manager_switches_to_welsh_then_french_and_reads_menu_and_dates",
-    "tests/browser/test_report_flow.py::test_coordinator_reads_the_report_writes_commentary_and_freezes_a_year",
-    "tests/browser/test_safeguards_flow.py::test_new_secondee_findings_disappear_as_each_safeguard_is_done",
-    "tests/browser/test_twofactor_flow.py::test_auditor_enrols_then_signs_in_with_a_code",
     "tests/test_languages.py::test_every_engine_label_has_a_translation_in_both_languages",
 }
 

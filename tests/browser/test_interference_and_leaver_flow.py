@@ -10,6 +10,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from armslength.compliance.models import InterferenceReport
+from tests.browser.helpers import open_menu
 from tests.conftest import PASSWORD
 
 
@@ -38,7 +39,7 @@ def test_an_interference_report_is_handled_and_escalated_without_the_reporters_n
     assert_accessible(page)
 
     page = sign_in("coordinator")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Escalations").click()
+    open_menu(page, "Compliance", "Escalated interference")
     table = page.locator("#escalations")
     expect(table).to_contain_text("Intimidation or threats")
     expect(table).to_contain_text("Acknowledged")
