@@ -373,13 +373,18 @@ class _Importer:
             PolicyVersion.objects.filter(pk=v.pk).update(created_at=adopted_at)
             self.report.count("policy_versions", True)
 
-    def save(self, obj, path: str, section: str, created: bool, exclude=()) -> bool:
+    def valid(self, obj, path: str, exclude=()) -> bool:
         try:
             obj.full_clean(exclude=list(exclude), validate_unique=False)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 where = path if name == "__all__" else f"{path}.{name}"
                 self.report.errors.extend(f"{where}: {m}" for m in messages)
+            return False
+        return True
+
+    def save(self, obj, path: str, section: str, created: bool, exclude=()) -> bool:
+        if not self.valid(obj, path, exclude):
             return False
         obj.save()
         self.report.count(section, created)
@@ -583,8 +588,16 @@ class _Importer:
             if v.body is None:
                 self.report.errors.append(f"visits[{i}].body: is required to import a visit")
                 continue
-            if self.save(v, f"visits[{i}]", "visits", new):
-                v.partner_bodies.set(self._body(k) for k in r.get("partner_bodies") or [])
+            partners = [self._body(k) for k in r.get("partner_bodies") or []]
+            if new:
+                if self.save(v, f"visits[{i}]", "visits", new):
+                    v.partner_bodies.set(partners)
+            elif self.valid(v, f"visits[{i}]"):
+                # a visit moved or re-dated re-checks its whole team, as on the web
+                from armslength.visits.services import visit_update
+
+                visit_update(visit=v, values={}, partner_bodies=partners, user=self.actor)
+                self.report.count("visits", False)
 
     # A reference to a record that failed validation resolves to None; the
     # record's own error is already reported, and the dependant's check adds

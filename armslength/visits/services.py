@@ -217,16 +217,9 @@ def assignment_add(
             "in this visit."
         )
     check = assignment_check(visit=visit, person=person, screening=screening)
-    if check.ineligible:
-        _refuse(visit, person, role, user, check, " ".join(check.ineligible), "team-eligibility")
-    if role not in check.allowed_roles:
-        _refuse(visit, person, role, user, check, _refusal_text(check, person, role))
-    if role == Role.LEAD:
-        why = team.lead_refusal(
-            person.post(), can_lead=person.can_lead, first=visit.start, last=visit.end
-        )
-        if why:
-            _refuse(visit, person, role, user, check, why, "team-lead")
+    refused = _place_refusal(visit, person, role, check)
+    if refused is not None:
+        _refuse(visit, person, role, user, check, *refused)
     try:
         with transaction.atomic():
             assignment = _save_assignment(visit, person, role, user, check)
@@ -235,6 +228,23 @@ def assignment_add(
     except AssignmentRefused as exc:
         _refuse(visit, person, role, user, check, str(exc), exc.rule)
         raise  # unreachable: _refuse raises
+
+
+def _place_refusal(visit: Visit, person: Person, role: str, check: AssignmentCheck):
+    """Why this person may not hold `role` on this visit as it is now, as (message, team
+    rule), or None: eligibility, the verdict's roles and the lead rules, the checks made
+    before a place is saved (the overlap with other visits is checked under a lock)."""
+    if check.ineligible:
+        return " ".join(check.ineligible), "team-eligibility"
+    if role not in check.allowed_roles:
+        return _refusal_text(check, person, role), ""
+    if role == Role.LEAD:
+        why = team.lead_refusal(
+            person.post(), can_lead=person.can_lead, first=visit.start, last=visit.end
+        )
+        if why:
+            return why, "team-lead"
+    return None
 
 
 #: how a visit the reader may not know of is named in a sentence shown to them
@@ -503,6 +513,140 @@ def _place_requests_update(visit: Visit, body_id: int) -> None:
             request.status = PlaceRequestStatus.FILLED
             request.filled_at = timezone.now()
             request.save(update_fields=["status", "filled_at"])
+
+
+# --- changing a visit: its place, dates and bodies -------------------------------------------
+
+#: the fields of a visit whose change can make a team member no longer allowed on it
+RESCREENED_FIELDS = ("establishment", "start", "end")
+
+
+@dataclass(frozen=True)
+class TeamRemoval:
+    """A place taken off a team because the visit changed; `reason` is for the person's own
+    body's managers only (SPEC "Who sees what")."""
+
+    person: Person
+    role: str
+    reason: str
+
+
+@dataclass
+class VisitChange:
+    visit: Visit
+    removed: list[TeamRemoval] = field(default_factory=list)
+
+
+@transaction.atomic
+def visit_update(*, visit: Visit, values: dict, partner_bodies=None, user=None) -> VisitChange:
+    """Change a visit; the team is then checked again, every body's people alike.
+
+    A new establishment or new dates put every member through the same checks as
+    adding them (`assignment_add`: verdict, eligibility, lead, overlap); a partner
+    body taken off the visit takes its people with it (and its open requests for
+    places). Whoever may no longer be on the team is taken off it: the change of the
+    visit stands (the lead body decides where and when it visits) and a blocked
+    person never stays on a team (UK-14; docs/decisions.md). Each removal is on the
+    visit's audit trail with its reason stamped with the person's body, and raises an
+    alert, mailed to that body's managers only.
+    """
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    before = {
+        name: getattr(locked, f"{name}_id" if name == "establishment" else name)
+        for name in RESCREENED_FIELDS
+    }
+    for name, value in values.items():
+        setattr(visit, name, value)
+    visit.full_clean(validate_unique=False, exclude=["partner_bodies"])
+    visit.save()
+    if partner_bodies is not None:
+        visit.partner_bodies.set(partner_bodies)
+    after = {
+        name: getattr(visit, f"{name}_id" if name == "establishment" else name)
+        for name in RESCREENED_FIELDS
+    }
+    change = VisitChange(visit)
+    taking_part = visit_body_ids(visit)
+    PlaceRequest.objects.filter(visit=visit, status=PlaceRequestStatus.OPEN).exclude(
+        body__in=taking_part
+    ).update(status=PlaceRequestStatus.WITHDRAWN)
+    assignments = list(
+        visit.assignments.select_related("person", "person__body").order_by("role", "pk")
+    )
+    screening = None
+    for assignment in assignments:
+        person = assignment.person
+        if person.body_id not in taking_part:
+            reason = (
+                f"{person.body.abbreviation} no longer takes part in this visit, so its "
+                f"people are no longer on the team."
+            )
+            change.removed.append(_team_remove(assignment, reason, "team-body", user))
+            continue
+        if before == after:
+            continue
+        screening = screening or screen_register()
+        check = assignment_check(visit=visit, person=person, screening=screening)
+        refused = _place_refusal(visit, person, assignment.role, check)
+        if refused is None and assignment.role != Role.PREPARATION:
+            other = team.clash(bookings(person), visit.start, visit.end, visit=visit.key)
+            if other is not None:
+                # the reason goes to the person's own managers, who may not know of the
+                # other visit (another body's, or unannounced): it is not named
+                refused = (
+                    f"{person.name} is already on {UNDISCLOSED_VISIT} on those dates.",
+                    "team-overlap",
+                )
+        if refused is not None:
+            message, rule = refused
+            rules = (
+                [rule]
+                if rule
+                else sorted({r.rule for r in check.reasons if r.verdict == check.verdict})
+            )
+            change.removed.append(
+                _team_remove(assignment, message, ", ".join(rules), user, check.verdict.code)
+            )
+            continue
+        assignment.verdict = check.verdict.code
+        assignment.reasons = [r.as_json() for r in check.reasons]
+        assignment.policy_version = check.policy_version
+        assignment.save(update_fields=["verdict", "reasons", "policy_version"])
+    return change
+
+
+def _team_remove(assignment: Assignment, reason: str, rules: str, user, verdict: str = ""):
+    """Take a place off a team after its visit changed: audited, alerted, mailed."""
+    visit, person, role = assignment.visit, assignment.person, assignment.role
+    assignment_remove(assignment=assignment, user=user)
+    LogEntry.objects.log_create(
+        visit,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=user,
+        changes={"removed from team": [person.name, reason]},
+        additional_data={
+            "removed": {"person": person.key, "role": role, "rules": rules, "reason": reason},
+            # why is for the person's own body only: on a joint visit only they read it
+            "person_body": person.body_id,
+        },
+    )
+    text = f"The visit changed and {person.name} was taken off the team: {reason}"
+    VisitAlert.objects.create(
+        visit=visit, person=person, verdict=(verdict or "removed")[:20], text=text
+    )
+    managers = User.objects.filter(role=UserRole.MANAGER, body=person.body_id, is_active=True)
+    addresses = [m.email for m in managers if m.email and may_know(m, visit)]
+    if addresses:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Visit {visit}: {person.name} was taken off the team",
+                message=f"{text}\n\n{settings.SITE_URL.rstrip('/')}{visit.get_absolute_url()}",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=addresses,
+            )
+        )
+    return TeamRemoval(person, role, reason)
 
 
 # --- the planner in the web app (armslength/visits/planning.py builds and reads) ------------

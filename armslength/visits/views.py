@@ -64,6 +64,7 @@ from armslength.visits.services import (
     plan_accept,
     team_totals,
     team_warnings,
+    visit_update,
     visit_verdict,
 )
 from armslength.visits.tasks import run_planner
@@ -101,6 +102,45 @@ class VisitEditView(ObjectEditView):
         # A joint visit may name any body as a partner, not only readable ones.
         form.fields["partner_bodies"].queryset = Body.objects.all()
         return form
+
+    def post(self, request, pk=None):
+        if pk is None:
+            return super().post(request, pk)
+        obj = self.get_object(request, pk)
+        form = self.make_form(request, obj, request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(request, form, obj)
+        with transaction.atomic():
+            if conflict := self.changed_meanwhile(request, obj):
+                return conflict
+            saved = self.save(request, form, obj)
+        messages.success(request, _("Saved: %(record)s") % {"record": saved})
+        return HttpResponseRedirect(self.success_url(saved))
+
+    def save(self, request, form, obj):
+        """Through `visit_update`: a new place or new dates re-check the whole team."""
+        values = {
+            name: value for name, value in form.cleaned_data.items() if name != "partner_bodies"
+        }
+        change = visit_update(
+            visit=obj,
+            values=values,
+            partner_bodies=form.cleaned_data.get("partner_bodies"),
+            user=request.user,
+        )
+        if change.removed:
+            names = ", ".join(
+                f"{r.person.name} ({r.person.body.abbreviation})" for r in change.removed
+            )
+            messages.warning(
+                request,
+                _(
+                    "Taken off the team after this change: %(names)s. Their own body's "
+                    "managers were told why."
+                )
+                % {"names": names},
+            )
+        return change.visit
 
 
 def visit_screening(request, visit: Visit) -> dict:

@@ -1,0 +1,185 @@
+"""Changing a visit re-checks its whole team (issue 18 defects found by an outside probe).
+
+A new establishment or new dates put every member, of every body, through the
+team checks again: someone now blocked (a partner's secondee at their own origin,
+UK-14) or no longer able to go is taken off the team, audited, and their own
+body's managers alerted with the reason; the other bodies read no reason. A partner
+body taken off a joint visit takes its people with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from auditlog.models import LogEntry
+from django.core import mail
+from django.urls import reverse
+
+from armslength.register.models import Establishment, Organisation, Person, Secondment
+from armslength.screening.dataset_io import export_document, import_document
+from armslength.visits.models import Assignment, PlaceRequest, Visit, VisitAlert
+from armslength.visits.services import assignment_add, place_request_create, visit_update
+from tests.test_joint_visits import api_as
+
+
+@pytest.fixture
+def dave(cast, today):
+    """A CQC secondee, seconded from HMPPS out of HMP Northbridge."""
+    dave = Person.objects.create(
+        body=cast.cqc,
+        key="dave",
+        name="Dave Doctor",
+        category="secondee",
+        npm_role="frontline",
+        gender="male",
+        expertise=["medical"],
+    )
+    Secondment.objects.create(
+        person=dave,
+        origin=cast.hmpps,
+        origin_establishment=cast.northbridge,
+        start=today - dt.timedelta(days=30),
+        end=today + dt.timedelta(days=700),
+        open_process=True,
+        published_criteria=True,
+        inclusive=True,
+        merit_based=True,
+        justification="Prison healthcare",
+    )
+    return dave
+
+
+def joint_at_riverside(cast, today, **fields) -> Visit:
+    """A joint visit to a place HMPPS does not run (Dave's origin is nowhere near it)."""
+    trust, _ = Organisation.objects.get_or_create(
+        key="riverside-trust", defaults={"name": "Riverside Trust", "sector": "private_operator"}
+    )
+    riverside, _ = Establishment.objects.get_or_create(
+        key="riverside", defaults={"name": "Riverside House", "type": "prison", "operator": trust}
+    )
+    visit = Visit.objects.create(
+        body=cast.hmip,
+        establishment=riverside,
+        start=today + dt.timedelta(days=30),
+        end=today + dt.timedelta(days=31),
+        team_size=4,
+        **fields,
+    )
+    visit.partner_bodies.set([cast.cqc])
+    return visit
+
+
+def test_moving_a_joint_visit_to_a_partners_secondees_origin_takes_them_off_with_an_alert(
+    cast, today, dave, client_for, django_capture_on_commit_callbacks
+):
+    visit = joint_at_riverside(cast, today)
+    assignment_add(visit=visit, person=cast.alice, role="member")
+    assignment_add(visit=visit, person=dave, role="member")
+    hmip = api_as(cast.hmip_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hmip.patch(
+            f"/api/visits/{visit.key}/", {"establishment": "hmp-northbridge"}, format="json"
+        )
+    assert response.status_code == 200, response.content
+    # the change stands; Dave, now blocked at his origin (UK-14), is no longer on the team
+    visit.refresh_from_db()
+    assert visit.establishment == cast.northbridge
+    assert set(visit.assignments.values_list("person__name", flat=True)) == {"Alice Adams"}
+    # the removal is audited, its reason stamped with Dave's body (CQC reads it, HMIP not)
+    entry = LogEntry.objects.get(additional_data__removed__person="dave")
+    assert entry.additional_data["person_body"] == cast.cqc.pk
+    assert "UK-14" in entry.additional_data["removed"]["reason"]
+    # CQC's managers are alerted, with the reason; HMIP's are sent nothing about Dave
+    (alert,) = VisitAlert.objects.filter(visit=visit, person=dave)
+    assert alert.verdict == "block" and "UK-14" in alert.text
+    to_cqc = [m for m in mail.outbox if cast.cqc_manager.email in m.to]
+    assert to_cqc and "UK-14" in to_cqc[0].body
+    assert not [m for m in mail.outbox if cast.hmip_manager.email in m.to]
+    cqc_page = client_for(cast.cqc_manager).get(visit.get_absolute_url()).content.decode()
+    assert "taken off the team" in cqc_page and "UK-14" in cqc_page
+    hmip_page = client_for(cast.hmip_manager).get(visit.get_absolute_url()).content.decode()
+    # (HMIP's own secondee Sam is on its screening list with his UK-14 reasons; of Dave,
+    # and why he went, nothing)
+    assert "Dave Doctor" not in hmip_page and "taken off the team" not in hmip_page
+
+
+def test_new_dates_on_the_web_take_off_who_is_booked_elsewhere_and_say_so(cast, today, client_for):
+    visit = joint_at_riverside(cast, today)
+    other = Visit.objects.create(
+        body=cast.hmip,
+        establishment=cast.southgate,
+        start=today + dt.timedelta(days=60),
+        end=today + dt.timedelta(days=61),
+        team_size=3,
+    )
+    assignment_add(visit=visit, person=cast.alice, role="member")
+    assignment_add(visit=other, person=cast.alice, role="member")
+    assignment_add(visit=visit, person=cast.carol, role="member")
+    hmip = client_for(cast.hmip_manager)
+    edit = reverse("visits:visit_edit", args=[visit.pk])
+    data = {
+        "establishment": visit.establishment.pk,
+        "body": cast.hmip.pk,
+        "partner_bodies": [cast.cqc.pk],
+        "start": other.start.isoformat(),
+        "end": other.end.isoformat(),
+        "type": "announced",
+        "status": "planned",
+        "team_size": 4,
+        "min_women": 0,
+        "needs_lead": "on",
+    }
+    page = hmip.post(edit, data, follow=True).content.decode()
+    visit.refresh_from_db()
+    assert visit.start == other.start
+    # Alice is on the other visit on those days: off this team; Carol is free and stays
+    assert set(visit.assignments.values_list("person__name", flat=True)) == {"Carol Carter"}
+    assert Assignment.objects.filter(visit=other, person=cast.alice).exists()
+    assert "Taken off the team" in page and "Alice Adams" in page
+    assert LogEntry.objects.filter(additional_data__removed__person=cast.alice.key).exists()
+
+
+def test_taking_a_partner_body_off_a_joint_visit_takes_its_people_off_with_alerts(
+    cast, today, client_for, django_capture_on_commit_callbacks
+):
+    cast.carol.key = "carol"
+    cast.carol.save()
+    visit = joint_at_riverside(cast, today)
+    assignment_add(visit=visit, person=cast.alice, role="member")
+    assignment_add(visit=visit, person=cast.carol, role="member")
+    place_request_create(visit=visit, body=cast.cqc, places=2, user=cast.hmip_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(cast.hmip_manager).patch(
+            f"/api/visits/{visit.key}/", {"partner_bodies": []}, format="json"
+        )
+    assert response.status_code == 200, response.content
+    assert not visit.partner_bodies.exists()
+    # no orphan: CQC's people left with CQC, and its open request for places is withdrawn
+    assert set(visit.assignments.values_list("person__name", flat=True)) == {"Alice Adams"}
+    assert PlaceRequest.objects.get(visit=visit).status == "withdrawn"
+    entry = LogEntry.objects.get(additional_data__removed__person="carol")
+    assert entry.additional_data["person_body"] == cast.cqc.pk
+    assert VisitAlert.objects.filter(visit=visit, person=cast.carol).exists()
+    assert [m for m in mail.outbox if cast.cqc_manager.email in m.to]
+
+
+def test_a_dataset_import_that_moves_a_visit_re_checks_its_team_too(cast, today, dave):
+    visit = joint_at_riverside(cast, today)
+    assignment_add(visit=visit, person=dave, role="member")
+    doc = export_document(today)
+    for row in doc["visits"]:
+        if row["id"] == visit.key:
+            row["establishment"] = cast.northbridge.key
+    import_document(doc, actor=cast.hmip_manager)
+    visit.refresh_from_db()
+    assert visit.establishment == cast.northbridge
+    assert not visit.assignments.filter(person=dave).exists()
+    assert VisitAlert.objects.filter(visit=visit, person=dave, verdict="block").exists()
+
+
+def test_a_change_that_leaves_place_and_dates_alone_keeps_the_team(cast, today, dave):
+    visit = joint_at_riverside(cast, today)
+    assignment_add(visit=visit, person=dave, role="member")
+    change = visit_update(visit=visit, values={"team_size": 5}, user=cast.hmip_manager)
+    assert change.removed == [] and visit.assignments.filter(person=dave).exists()
