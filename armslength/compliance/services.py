@@ -238,7 +238,8 @@ def reminders_due(*, today: dt.date | None = None) -> list[Digest]:
                 f"or make a nil return — {when} {response.round.due_on.isoformat()}.",
             )
     leaving = (
-        Person.objects.filter(left__gte=today, left__lte=horizon)
+        # from the leaving date itself the account cannot sign in: asked only before it
+        Person.objects.filter(left__gt=today, left__lte=horizon)
         .exclude(acknowledgements__kind="exit_confidentiality")
         .order_by("left")
     )

@@ -459,12 +459,30 @@ def apply(plan: Plan, *, user=None, progress: Progress | None = None) -> dict[st
                 instance.declared_by = user
                 instance.reviewed_by = user
                 instance.reviewed_at = timezone.now()
+            left_before = _left_before(instance)
             instance.save()
             for name, targets in change.many.items():
                 getattr(instance, name).set(targets)
+            _leaving(instance, left_before, user)
             if progress and done % 250 == 0:
                 progress(done, len(writes))
     return plan.summary()
+
+
+def _left_before(instance):
+    """A person's leaving date as the register has it, before this row is written."""
+    if not isinstance(instance, Person) or instance.pk is None:
+        return None
+    return Person.objects.filter(pk=instance.pk).values_list("left", flat=True).first()
+
+
+def _leaving(instance, left_before, user) -> None:
+    """A leaving date set by a row opens the exit checklist through the same service as the
+    web and the API (the acknowledgement asked before the date)."""
+    if isinstance(instance, Person) and instance.left and instance.left != left_before:
+        from armslength.visits.services import person_leaving_set
+
+        person_leaving_set(person=instance, left=instance.left, user=user)
 
 
 def _parents_first(changes: list[Change]) -> list[Change]:

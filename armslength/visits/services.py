@@ -753,6 +753,13 @@ class ExitChecklist:
         return self.acknowledged_on is not None
 
     @property
+    def too_late_to_ask(self) -> bool:
+        """Not acknowledged and the leaving date has come: the account can no longer sign in
+        to acknowledge, so the person is not asked (a written acknowledgement is recorded
+        by their managers instead)."""
+        return not self.acknowledged and self.left <= timezone.localdate()
+
+    @property
     def done(self) -> bool:
         return self.acknowledged and not self.later_places
 
@@ -787,15 +794,33 @@ def later_places(*, person: Person) -> list[Assignment]:
 def person_leaving_set(*, person: Person, left: dt.date | None, user=None) -> ExitChecklist | None:
     """Record (or withdraw) a leaving date, and open the exit checklist.
 
-    Before the date, the person is asked to acknowledge continuing confidentiality
-    (they cannot sign in from the date on, so asking afterwards is too late).
+    Before the date, the person is asked to acknowledge continuing confidentiality.
+    From the leaving date itself they cannot sign in, so a date of today or in the
+    past asks nothing that cannot be done: the checklist says the acknowledgement
+    was not asked, and the audit trail records why.
     """
     if left and person.joined and left < person.joined:
         raise ValidationError({"left": "The leaving date is before the joining date."})
     person.left = left
     person.save(update_fields=["left"])
     checklist = exit_checklist(person=person)
-    if checklist and not checklist.acknowledged and left >= timezone.localdate():
+    if checklist is None or checklist.acknowledged:
+        return checklist
+    if checklist.too_late_to_ask:
+        LogEntry.objects.log_create(
+            person,
+            force_log=True,
+            action=LogEntry.Action.UPDATE,
+            actor=user,
+            changes={
+                "exit acknowledgement": [
+                    "",
+                    f"not asked: from the leaving date ({left.isoformat()}) the account "
+                    "cannot sign in to give it",
+                ]
+            },
+        )
+    else:
         transaction.on_commit(lambda: _ask_exit_acknowledgement(person))
     return checklist
 
