@@ -103,3 +103,27 @@ def test_finding9_the_api_document_and_docs_need_sign_in_in_production(db):
     anonymous = Client()
     assert anonymous.get("/api/openapi.json").status_code in (401, 403)
     assert anonymous.get("/api/docs").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    "path,field,method",
+    [
+        ("/api/people/", "gender", "post"),
+        ("/api/people/", "name", "post"),
+        ("/api/people/", "expertise", "post"),
+        ("/api/people/", "reports_to", "post"),
+        ("/api/visits/", "establishment", "post"),
+        ("/api/visits/", "type", "post"),
+        ("/api/secondments/", "person", "post"),
+    ],
+)
+def test_an_error_names_the_field_and_never_repeats_a_100kb_value(cast, path, field, method):
+    huge = "q" * 100_000
+    value = [huge] if field == "expertise" else huge
+    response = getattr(api_for(cast.hmip_manager), method)(path, {field: value}, format="json")
+    assert response.status_code == 400
+    assert "q" * 200 not in response.content.decode()
+    assert len(response.content) < 10_000
+    errors = response.json()["errors"]
+    mine = [e for e in errors if e["field"] and e["field"].split(".")[0] == field]
+    assert mine, errors

@@ -1,10 +1,14 @@
 """One shape for every API error: {"errors": [{"field": ..., "message": ...}]}.
 
 `field` is the input field at fault, or null for an error about the request
-as a whole; a client can show each message next to its field.
+as a whole; a client can show each message next to its field. A message never
+repeats a long input back (a 100 kB value in a choice or a key was echoed whole):
+the field is named, and where the field has a limit, the message names it.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,6 +34,45 @@ def _flatten(detail, field=None) -> list[dict]:
     return [{"field": field, "message": str(detail)}]
 
 
+#: an input value longer than this is never repeated in an error message
+ECHO_LIMIT = 80
+
+
+def _long_inputs(request) -> list[str]:
+    """The request's string values too long to repeat, longest first."""
+    found: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            if len(value) > ECHO_LIMIT:
+                found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    if request is None:
+        return found
+    # already parsed; a body that failed to parse holds no value to hide
+    with contextlib.suppress(Exception):
+        walk(request.data)
+    for key in request.query_params:
+        walk(request.query_params.getlist(key))
+    return sorted(set(found), key=len, reverse=True)
+
+
+def _without_inputs(items: list[dict], long_values: list[str]) -> list[dict]:
+    for item in items:
+        message = item["message"]
+        for value in long_values:
+            if value in message:
+                message = message.replace(value, f"(a value of {len(value):,} characters)")
+        item["message"] = message
+    return items
+
+
 def handle(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -41,7 +84,8 @@ def handle(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    body = {"errors": _flatten(response.data), "status": response.status_code}
+    errors = _without_inputs(_flatten(response.data), _long_inputs(context.get("request")))
+    body = {"errors": errors, "status": response.status_code}
     return Response(body, status=response.status_code, headers=_headers(response))
 
 
