@@ -12,8 +12,8 @@ from armslength.compliance.models import (
     RecruitmentRecord,
     Supervision,
 )
-from armslength.core.forms import DateInput, YesNoField
-from armslength.register.forms import check_recruitment_answers, require_recruitment_answers
+from armslength.core.forms import DateInput
+from armslength.register.forms import RecruitmentQuestions
 
 
 class AssessmentForm(forms.ModelForm):
@@ -55,26 +55,8 @@ class AcknowledgementForm(forms.ModelForm):
         widgets = {"date": DateInput()}
 
 
-class RecruitmentRecordForm(forms.ModelForm):
-    """A recruitment record; a new one must answer the two yes/no questions."""
-
-    inclusive = YesNoField(
-        label=RecruitmentRecord._meta.get_field("inclusive").verbose_name,
-        help_text=RecruitmentRecord._meta.get_field("inclusive").help_text,
-    )
-    merit_based = YesNoField(
-        label=RecruitmentRecord._meta.get_field("merit_based").verbose_name,
-        help_text=RecruitmentRecord._meta.get_field("merit_based").help_text,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        require_recruitment_answers(self)
-
-    def clean(self):
-        cleaned = super().clean()
-        check_recruitment_answers(self, cleaned)
-        return cleaned
+class RecruitmentRecordForm(RecruitmentQuestions, forms.ModelForm):
+    """A recruitment record, with the two questions the secondment form asks too."""
 
     class Meta:
         model = RecruitmentRecord

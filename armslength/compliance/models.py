@@ -20,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from armslength.core import labels
 from armslength.core.uploads import validate_upload
 from armslength.engine import codes
-from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.register.models import (
+    Body,
+    Establishment,
+    Organisation,
+    Person,
+    Secondment,
+    recruitment_answers_erased,
+)
 
 
 class PersonRecord(models.Model):
@@ -301,6 +308,8 @@ class RecruitmentRecord(models.Model):
         super().clean()
         if self.secondment_id and self.secondment.person_id != self.person_id:
             raise ValidationError({"secondment": _("This secondment is someone else's.")})
+        if erased := recruitment_answers_erased(self):
+            raise ValidationError(erased)
         if self.secondment_id and self.requires_everything():
             missing = {}
             for name in (
@@ -337,8 +346,11 @@ class RecruitmentRecord(models.Model):
         s.open_process = bool(self.advertised_where and self.advertised_on and self.panel)
         s.published_criteria = bool(self.criteria_text or self.criteria_file)
         s.justification = self.justification
-        s.inclusive = self.inclusive
-        s.merit_based = self.merit_based
+        # an answer the record leaves unrecorded does not erase the secondment's
+        if self.inclusive is not None:
+            s.inclusive = self.inclusive
+        if self.merit_based is not None:
+            s.merit_based = self.merit_based
         s.save(
             update_fields=[
                 "open_process",

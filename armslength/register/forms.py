@@ -16,6 +16,7 @@ from armslength.core.forms import DateInput, ExpertiseChoiceField, TagListField,
 from armslength.core.keys import in_namespace
 from armslength.engine import codes
 from armslength.register.models import (
+    RECRUITMENT_QUESTIONS,
     Body,
     Establishment,
     Expertise,
@@ -127,28 +128,13 @@ class PersonForm(forms.ModelForm):
         return cleaned
 
 
-#: The recruitment record's two yes/no questions (UK-11; APT: seconded officials).
-RECRUITMENT_QUESTIONS = ("inclusive", "merit_based")
+class RecruitmentQuestions(forms.Form):
+    """The recruitment record's two yes/no questions (UK-11; APT: seconded officials),
+    declared once for every form that asks them (the secondment, the recruitment record).
 
-
-def require_recruitment_answers(form: forms.ModelForm) -> None:
-    """The two questions are required for a new record only: an older one may stay unanswered."""
-    for name in RECRUITMENT_QUESTIONS:
-        form.fields[name].required = form.instance.pk is None
-
-
-def check_recruitment_answers(form: forms.ModelForm, cleaned: dict) -> None:
-    # NullBooleanField accepts "unknown" even when required; a new record may not.
-    for name in RECRUITMENT_QUESTIONS:
-        if form.fields[name].required and cleaned.get(name) is None:
-            form.add_error(name, _("Answer yes or no for a new recruitment record."))
-
-
-class SecondmentForm(forms.ModelForm):
-    """A secondment and its recruitment record.
-
-    A new recruitment record must answer both questions; an older record may
-    stay unanswered (not recorded, so not judged) until someone answers them.
+    Required for a new record; an older record may stay unanswered (not recorded, so
+    not judged), but an answer once given cannot be erased (`recruitment_answers_erased`,
+    in the model's `clean()`, which every door runs).
     """
 
     inclusive = YesNoField(
@@ -162,12 +148,20 @@ class SecondmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        require_recruitment_answers(self)
+        for name in RECRUITMENT_QUESTIONS:
+            self.fields[name].required = self.instance.pk is None
 
     def clean(self):
         cleaned = super().clean()
-        check_recruitment_answers(self, cleaned)
+        # NullBooleanField accepts "unknown" even when required; a new record may not.
+        for name in RECRUITMENT_QUESTIONS:
+            if self.fields[name].required and cleaned.get(name) is None:
+                self.add_error(name, _("Answer yes or no for a new recruitment record."))
         return cleaned
+
+
+class SecondmentForm(RecruitmentQuestions, forms.ModelForm):
+    """A secondment and its recruitment record's two questions (`RecruitmentQuestions`)."""
 
     class Meta:
         model = Secondment

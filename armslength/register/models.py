@@ -508,6 +508,8 @@ class Secondment(models.Model):
         super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The end date is before the start date.")})
+        if erased := recruitment_answers_erased(self):
+            raise ValidationError(erased)
         current = self.covers(timezone.localdate())
         if current and self.person_id and self.person.category != "secondee":
             raise ValidationError(
@@ -519,6 +521,33 @@ class Secondment(models.Model):
                     % {"name": self.person.name, "category": self.person.get_category_display()}
                 }
             )
+
+
+#: The recruitment record's two yes/no questions (UK-11; APT: seconded officials), kept on
+#: the secondment and on the recruitment record. None is "not recorded" (not judged).
+RECRUITMENT_QUESTIONS = ("inclusive", "merit_based")
+
+
+def recruitment_answers_erased(record) -> dict[str, str]:
+    """The questions whose stored answer (yes or no) this change would erase, with why not.
+
+    An answer once given stays given: erasing a "no" back to "not recorded" would
+    silence the `secondee-recruitment` and `secondee-selection` findings it raised.
+    Every door runs the model's `clean()`, so web, API and imports all refuse it (a
+    spreadsheet's empty cell keeps the answer instead: `spreadsheets.importer`).
+    """
+    if record.pk is None:
+        return {}
+    stored = (
+        type(record)._default_manager.filter(pk=record.pk).values(*RECRUITMENT_QUESTIONS).first()
+    )
+    if stored is None:
+        return {}
+    return {
+        name: _("An answer once given cannot be erased: answer yes or no.")
+        for name in RECRUITMENT_QUESTIONS
+        if stored[name] is not None and getattr(record, name) is None
+    }
 
 
 class TrainingRecord(models.Model):

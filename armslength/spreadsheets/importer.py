@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from armslength.core.keys import in_namespace
 from armslength.declarations.models import Affiliation, ReviewStatus
 from armslength.register.models import (
+    RECRUITMENT_QUESTIONS,
     Body,
     Establishment,
     Organisation,
@@ -316,6 +317,11 @@ def _check_row(kind, mapping, lookups, number, cells, seen, errors) -> Change | 
         )
         return None
     existing = lookups.existing.get(identity)
+    if existing is not None:
+        # an empty cell is "not recorded" for a new record only: it keeps an answer given
+        for name in RECRUITMENT_QUESTIONS:
+            if name in values and values[name] is None and getattr(existing, name) is not None:
+                del values[name]
     instance = existing or _new(kind, lookups, identity)
     if not failed and existing is not None and _unchanged(existing, values, many):
         return Change(number, "unchanged", existing)
