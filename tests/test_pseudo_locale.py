@@ -177,14 +177,12 @@ ROLES = ["coordinator", "manager.hmip", "staff.hmip", "secondee.hmip", "auditor"
 #: the list) as well as when any other page shows untranslated text.
 KNOWN_GAPS = {
     "person": "engine findings in English; expertise, skill and language codes shown raw",
-    "screening": "place types shown as codes",
     "compliance": "findings' details in English (engine); owners",
     "visit": "team warnings (engine/team.py) and reasons in English",
     "annual report": "the report's text (reports/report.py) is not marked yet",
     "audit": "auditlog's actions, model labels and raw field names",
     "home": "the auditor's latest changes come from the audit trail (see audit)",
     "policy": "rule titles come from the policy file's labels, not yet in the catalogues",
-    "establishments": "place types (the register's vocabulary) not yet in the catalogues",
 }
 
 

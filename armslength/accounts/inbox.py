@@ -264,7 +264,7 @@ def _interference_reports(user, today):
 def _findings(user, today):
     from armslength.compliance.fixes import fix_for
     from armslength.compliance.models import FindingRecord
-    from armslength.engine.codes import rule_title
+    from armslength.core.labels import rule_title
 
     rows = (
         access.readable(user, FindingRecord)

@@ -481,7 +481,7 @@ class DashboardView(View):
                 "closed": closed,
                 "today": today,
                 "rules": sorted(
-                    ((r, codes.rule_title(r)) for r in {r.rule for r in open_records}),
+                    ((r, labels.rule_title(r)) for r in {r.rule for r in open_records}),
                     key=lambda pair: pair[1],
                 ),
                 "owners": ["body managers", "the person", "NPM coordinator"],

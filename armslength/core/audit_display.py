@@ -157,10 +157,11 @@ def _json(field, value) -> str:
         # read them at all is decided before this (core/views.py HIDDEN_IN_HISTORY)
         return _reasons(data)
     if field.name == "skills" and isinstance(data, list):
+        from armslength.core.labels import labels
         from armslength.engine.codes import APT_SKILLS
 
-        skills = dict(APT_SKILLS)
-        return ", ".join(skills.get(str(v), str(v).replace("_", " ")) for v in data) or "—"
+        skills = labels(APT_SKILLS)
+        return ", ".join(str(skills.get(str(v), str(v).replace("_", " "))) for v in data) or "—"
     nested = isinstance(data, dict | list) and any(
         isinstance(v, dict | list) for v in (data.values() if isinstance(data, dict) else data)
     )

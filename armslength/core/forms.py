@@ -49,9 +49,11 @@ class ExpertiseChoiceField(forms.MultipleChoiceField):
 
 
 def _expertise_choices():
+    from armslength.core.labels import label
     from armslength.register.models import expertise_vocabulary
 
-    return sorted(expertise_vocabulary().items(), key=lambda pair: pair[1].lower())
+    named = [(code, str(label(text))) for code, text in expertise_vocabulary().items()]
+    return sorted(named, key=lambda pair: pair[1].lower())
 
 
 class RequirementWidget(forms.MultiWidget):

@@ -68,6 +68,71 @@ LABELS = {
     "Availability and flexibility": _("Availability and flexibility"),
     "Integrity to the institution": _("Integrity to the institution"),
     "Human-rights-based approach": _("Human-rights-based approach"),
+    # EXPERTISE (the kinds an NPM starts with; the coordinator may add more)
+    "Medical": _("Medical"),
+    "Psychology": _("Psychology"),
+    "Human rights": _("Human rights"),
+    "Detention": _("Detention"),
+    "Social work": _("Social work"),
+    "Anthropology": _("Anthropology"),
+    "Policing": _("Policing"),
+    "Migration": _("Migration"),
+    "Administration of justice": _("Administration of justice"),
+    "Vulnerable groups": _("Vulnerable groups"),
+    "Mental health": _("Mental health"),
+    "Children": _("Children"),
+    # PLACE_TYPES
+    "Prison": _("Prison"),
+    "Young offender institution": _("Young offender institution"),
+    "Secure training centre": _("Secure training centre"),
+    "Secure children's home": _("Secure children's home"),
+    "Immigration removal centre": _("Immigration removal centre"),
+    "Short-term holding facility": _("Short-term holding facility"),
+    "Escort and removal": _("Escort and removal"),
+    "Police custody": _("Police custody"),
+    "Terrorism Act detention": _("Terrorism Act detention"),
+    "Court custody": _("Court custody"),
+    "Customs custody": _("Customs custody"),
+    "Military detention": _("Military detention"),
+    "Mental health detention": _("Mental health detention"),
+    "Healthcare in detention": _("Healthcare in detention"),
+    "Deprivation of liberty in social care": _("Deprivation of liberty in social care"),
+    "Juvenile justice centre": _("Juvenile justice centre"),
+    "Across all places of detention": _("Across all places of detention"),
+}
+#: each rule's and finding's title (engine/codes.py RULE_TITLES) in the reader's language
+RULE_TITLES = {
+    "secondment-origin": _("Seconded from this establishment"),
+    "secondment-return": _("Likely to return to this establishment"),
+    "close-affiliation": _("Closely affiliated with this establishment"),
+    "secondment-operator": _("Seconded from the organisation that runs it"),
+    "former-employment": _("Worked here before"),
+    "current-position": _("Holds a position here or with its operator"),
+    "personal-tie-authority": _("Family or friend among its authorities"),
+    "personal-tie": _("Family or friend among its staff or detainees"),
+    "client": _("A client detained here"),
+    "ngo-role": _("Role in an NGO working here"),
+    "former-operator-employment": _("Worked for the organisation that runs it"),
+    "incomplete-facts": _("Facts missing, so not cleared"),
+    "npm-role-unset": _("NPM role not recorded"),
+    "secondee-recruitment": _("Secondee's recruitment not recorded"),
+    "secondee-assessment": _("Secondee's conflict assessment missing or due"),
+    "secondee-supervision": _("Secondee's supervision overdue"),
+    "secondee-awareness": _("Secondee has not acknowledged the duty of independence"),
+    "secondee-leadership": _("Secondee in a leadership position"),
+    "secondee-reporting": _("Secondee reports to their organisation of origin"),
+    "secondee-part-time": _("Secondee also works for their organisation of origin"),
+    "secondee-short-term": _("Short secondment"),
+    "incompatible-position": _("Position incompatible with NPM work"),
+    "other-employment": _("Other employment to review"),
+    "political-allegiance": _("Political allegiance to review"),
+    "term-ending": _("Term of office ending"),
+    "exit-confidentiality": _("Exit confidentiality not acknowledged"),
+    "expertise-missing": _("Required expertise missing"),
+    "gender-balance": _("Gender balance below the policy's share"),
+    "team-lead": _("May not lead this visit"),
+    "team-eligibility": _("Not in post or not on NPM work for the visit"),
+    "team-overlap": _("Already on another visit on those dates"),
 }
 VERDICT_LABELS = {
     "block": _("block"),
@@ -90,3 +155,18 @@ def choices(pairs) -> list[tuple[str, object]]:
 
 def labels(pairs) -> dict[str, object]:
     return dict(choices(pairs))
+
+
+def place_type(code: str) -> str:
+    """A place type in the reader's language; an unknown one as words (engine's rule)."""
+    from armslength.engine import codes
+
+    return str(label(codes.place_type_label(code)))
+
+
+def rule_title(rule_id: str) -> str:
+    """A rule's or finding's title in the reader's language; an unknown id as words."""
+    from armslength.engine import codes
+
+    title = RULE_TITLES.get(rule_id)
+    return str(title) if title is not None else codes.rule_title(rule_id)

@@ -79,9 +79,9 @@ class OrganisationFilterSet(SearchFilterSet):
 def place_type_choices() -> list[tuple[str, str]]:
     """The types establishments have, by name (the NPM's list first, then any other)."""
     used = set(Establishment.objects.values_list("type", flat=True).distinct())
-    known = [(code, label) for code, label in codes.PLACE_TYPES if code in used]
+    known = [(code, labels.label(label)) for code, label in codes.PLACE_TYPES if code in used]
     other = sorted(t for t in used - {c for c, _l in codes.PLACE_TYPES} if t)
-    return known + [(t, codes.place_type_label(t)) for t in other]
+    return known + [(t, labels.place_type(t)) for t in other]
 
 
 class EstablishmentFilterSet(SearchFilterSet):

@@ -107,8 +107,12 @@ def unknown_expertise(codes_given) -> str:
 
 def expertise_label(code: str, vocabulary: dict[str, str] | None = None) -> str:
     """The expertise's name; an unknown code reads as itself with spaces, never with underscores."""
+    from armslength.core.labels import label
+
     vocabulary = vocabulary if vocabulary is not None else expertise_vocabulary()
-    return vocabulary.get(code) or code.replace("_", " ")
+    # the kinds an NPM starts with read in the reader's language while the coordinator
+    # keeps their English name; a name the coordinator chose is data, shown as written
+    return str(label(vocabulary.get(code) or code.replace("_", " ")))
 
 
 class Body(KeyedModel):

@@ -3,8 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from armslength.core import labels
 from armslength.core.tables import ExpertiseColumn
-from armslength.engine import codes
 from armslength.register.models import (
     Body,
     Establishment,
@@ -38,7 +38,7 @@ class EstablishmentTable(tables.Table):
     operator = tables.Column(linkify=True)
 
     def render_type(self, value):
-        return codes.place_type_label(value)
+        return labels.place_type(value)
 
     def value_type(self, value):
         return value

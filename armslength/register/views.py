@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from armslength.compliance.models import Assessment
-from armslength.core import access, access_log
+from armslength.core import access, access_log, labels
 from armslength.core.forms import DateInput, scope_choices
 from armslength.core.views import ObjectDeleteView, ObjectEditView, record_views
 from armslength.declarations.models import Affiliation
-from armslength.engine import codes
 from armslength.register import filters, forms, tables
 from armslength.register.models import (
     REQUIRED_EXPERTISE,
@@ -113,7 +112,7 @@ class EstablishmentEditView(ObjectEditView):
             request,
             form,
             obj,
-            place_types=[(t, codes.place_type_label(t)) for t in forms.place_types()],
+            place_types=[(t, labels.place_type(t)) for t in forms.place_types()],
             **extra,
         )
 

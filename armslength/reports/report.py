@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from armslength.core.labels import rule_title
 from armslength.engine import codes
 from armslength.register.models import Body
 from armslength.reports import charts
@@ -519,7 +520,7 @@ def _visits(ctx: _Context) -> Section:
             "Assignments refused by the rules, by rule",
             ["Rule", "What it protects", "Refused"],
             [
-                [f"{codes.rule_title(rule)} ({rule})", summaries.get(rule, ""), n]
+                [f"{rule_title(rule)} ({rule})", summaries.get(rule, ""), n]
                 for rule, n in sorted(refused.items())
             ],
             note=(

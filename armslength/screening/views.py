@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from armslength.core import access, access_log
+from armslength.core import access, access_log, labels
 from armslength.core.exports import export_response, requested_format
 from armslength.core.forms import DateInput
 from armslength.core.labels import VERDICT_LABELS
@@ -54,9 +54,10 @@ class ScreeningFilterForm(forms.Form):
     rule = forms.ChoiceField(
         required=False,
         label=gettext_lazy("Rule"),
-        choices=[
-            ("", gettext_lazy("Any")),
-            *sorted(((r, codes.rule_title(r)) for r in RULE_IDS), key=lambda pair: pair[1]),
+        # a callable, so the titles are in the reader's language, sorted in it
+        choices=lambda: [
+            ("", _("Any")),
+            *sorted(((r, labels.rule_title(r)) for r in RULE_IDS), key=lambda pair: pair[1]),
         ],
     )
     type = forms.ChoiceField(required=False, label=gettext_lazy("Establishment type"))
@@ -74,9 +75,7 @@ class ScreeningView(View):
         bodies = Body.objects.filter(pk__in={p.body_id for p in people.values()})
         form.fields["body"].queryset = bodies
         types = sorted(set(Establishment.objects.values_list("type", flat=True)))
-        form.fields["type"].choices = [("", _("Any"))] + [
-            (t, codes.place_type_label(t)) for t in types
-        ]
+        form.fields["type"].choices = [("", _("Any"))] + [(t, labels.place_type(t)) for t in types]
         filters = form.cleaned_data if form.is_valid() else {}
         screening = screen_register()
         ests = {e.key: e for e in Establishment.objects.all()}

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from armslength.core import labels
 from armslength.core.labels import VERDICT_LABELS
 from armslength.engine import codes
 
@@ -52,12 +53,12 @@ def display(obj, field, value) -> str:
     if field.name in ("expertise", "requires"):
         return expertise_text(value)
     if field.name == "type" and obj._meta.label_lower == "register.establishment":
-        return codes.place_type_label(str(value))
+        return labels.place_type(str(value))
     if field.name == "place_types" and isinstance(value, list):
-        return ", ".join(codes.place_type_label(str(v)) for v in value)
+        return ", ".join(labels.place_type(str(v)) for v in value)
     if field.name == "skills" and isinstance(value, list):
-        skills = dict(codes.APT_SKILLS)
-        return ", ".join(skills.get(str(v), str(v).replace("_", " ")) for v in value)
+        skills = labels.labels(codes.APT_SKILLS)
+        return ", ".join(str(skills.get(str(v), str(v).replace("_", " "))) for v in value)
     if isinstance(value, list):
         return ", ".join(str(v).replace("_", " ") for v in value)
     if isinstance(value, dict):
@@ -155,13 +156,13 @@ def expertise_name(code) -> str:
 @register.filter
 def place_type(code) -> str:
     """An establishment's type as people read it (`mental_health_detention` -> words)."""
-    return codes.place_type_label(str(code or ""))
+    return labels.place_type(str(code or ""))
 
 
 @register.filter
 def rule_title(rule_id) -> str:
     """A rule's or finding's title (`secondment-origin` -> "Seconded from this establishment")."""
-    return codes.rule_title(str(rule_id or ""))
+    return labels.rule_title(str(rule_id or ""))
 
 
 @register.filter
