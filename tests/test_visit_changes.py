@@ -183,3 +183,58 @@ def test_a_change_that_leaves_place_and_dates_alone_keeps_the_team(cast, today, 
     assignment_add(visit=visit, person=dave, role="member")
     change = visit_update(visit=visit, values={"team_size": 5}, user=cast.hmip_manager)
     assert change.removed == [] and visit.assignments.filter(person=dave).exists()
+
+
+# --- the partner body's planner (issue 18 defect: it ignored joint visits) -----------------
+
+
+def test_a_partners_planner_fills_the_places_asked_of_it_and_the_lead_leaves_them(
+    cast, today, client_for, django_capture_on_commit_callbacks
+):
+    from armslength.visits.models import PlanningRun
+    from armslength.visits.services import planning_problem
+
+    visit = joint_at_riverside(cast, today)
+    assignment_add(visit=visit, person=cast.alice, role="member")
+    place_request_create(visit=visit, body=cast.cqc, places=1, user=cast.hmip_manager)
+    horizon = {"start": today, "end": today + dt.timedelta(days=60)}
+    # the lead plans the team less the place asked of CQC: 4 - Alice - 1 = 2
+    (lead_view,) = planning_problem(body=cast.hmip, **horizon)["visits"]
+    assert lead_view["team_size"] == 2
+    # CQC's planning sees the joint visit, asking for its one place only
+    (partner_view,) = planning_problem(body=cast.cqc, **horizon)["visits"]
+    assert partner_view["id"] == visit.key
+    assert (partner_view["team_size"], partner_view["needs_lead"]) == (1, False)
+    cqc = client_for(cast.cqc_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        cqc.post(
+            reverse("visits:planning"),
+            {
+                "start": horizon["start"].isoformat(),
+                "end": horizon["end"].isoformat(),
+                "time_limit": 5,
+            },
+        )
+    run = PlanningRun.objects.get(body=cast.cqc)
+    assert run.status == "done", run.error
+    assert [(a["visit"], a["person"]) for a in run.plan["assignments"]] == [
+        (visit.key, cast.carol.key)
+    ]
+    assert "Riverside House" in cqc.get(run.get_absolute_url()).content.decode()
+    cqc.post(run.get_absolute_url(), {"visit": [visit.key]})
+    assert visit.assignments.filter(person=cast.carol).exists()
+    assert PlaceRequest.objects.get(visit=visit).status == "filled"
+    # her place there now counts in CQC's planning: busy on those days, one visit used
+    cast.carol.max_visits = 3
+    cast.carol.save()
+    Visit.objects.create(
+        body=cast.cqc,
+        establishment=cast.southgate,
+        start=visit.start,
+        end=visit.end + dt.timedelta(days=1),
+        team_size=1,
+        needs_lead=False,
+    )
+    (carol,) = planning_problem(body=cast.cqc, **horizon)["people"]
+    assert {"start": visit.start.isoformat(), "end": visit.end.isoformat()} in carol["unavailable"]
+    assert carol["max_visits"] == 2

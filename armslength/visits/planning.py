@@ -13,11 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from armslength.engine import team
 from armslength.engine.policy import PLANNING_WEIGHTS, travel_table
 from armslength.engine.verdicts import Verdict
 from armslength.register.models import Person
-from armslength.visits.models import Assignment, Override, OverrideStatus, Role, Visit, VisitStatus
+from armslength.visits.models import (
+    Assignment,
+    Override,
+    OverrideStatus,
+    PlaceRequest,
+    PlaceRequestStatus,
+    Role,
+    Visit,
+    VisitStatus,
+)
 
 #: the verdicts under which someone already on a team no longer counts on it
 NOT_ON_THE_VISIT = (Verdict.BLOCK, Verdict.PREPARATION_ONLY)
@@ -37,6 +48,7 @@ class Standing:
     members: list[tuple[Person, str]] = field(default_factory=list)
     stale: list[tuple[Person, str, list[str]]] = field(default_factory=list)
     places: int = 0  # every place on the visit itself, stale ones included
+    asked_of_partners: int = 0  # places still asked of partner bodies: theirs to fill
     team_size: int = 0
     requires: dict[str, int] = field(default_factory=dict)
     min_women: int = 0
@@ -57,9 +69,15 @@ class Standing:
         return lacks
 
 
-def standing(visit: Visit, screening) -> Standing:
+def standing(visit: Visit, screening, body=None) -> Standing:
     """What the members of `visit`'s team cover, by the team and conflict rules as they are
-    now (`team.eligibility`, the engine's verdict with any approved override)."""
+    now (`team.eligibility`, the engine's verdict with any approved override).
+
+    On a joint visit the places still asked of partner bodies (their open requests) are
+    theirs to fill: the lead's planning leaves them out, and a partner's planning (with
+    `body` a partner) asks only for those places, within what is left of the team's size;
+    expertise (asked in free text), women and the lead stay the lead body's.
+    """
     from armslength.visits.services import visit_verdict
 
     state = Standing(visit)
@@ -76,7 +94,13 @@ def standing(visit: Visit, screening) -> Standing:
         else:
             state.members.append((a.person, a.role))
     people = [p for p, _role in state.members]
-    state.team_size = max(0, visit.team_size - len(people))
+    left = max(0, visit.team_size - len(people))
+    asked = _asked_of_partners(visit, people)
+    if body is not None and body.pk != visit.body_id:
+        state.team_size = min(left, asked.get(body.pk, 0))
+        return state
+    state.asked_of_partners = sum(asked.values())
+    state.team_size = max(0, left - state.asked_of_partners)
     state.requires = {
         tag: n - have
         for tag, n in (visit.requires or {}).items()
@@ -87,6 +111,18 @@ def standing(visit: Visit, screening) -> Standing:
     return state
 
 
+def _asked_of_partners(visit: Visit, members: list[Person]) -> dict[int, int]:
+    """Places still asked of each partner body: its open requests less its members."""
+    asked: dict[int, int] = {}
+    for request in visit.place_requests.filter(status=PlaceRequestStatus.OPEN):
+        asked[request.body_id] = asked.get(request.body_id, 0) + request.places
+    return {
+        body_id: n - have
+        for body_id, n in asked.items()
+        if (have := sum(1 for p in members if p.body_id == body_id)) < n
+    }
+
+
 def _team(visit: Visit):
     cached = getattr(visit, "_prefetched_objects_cache", {}).get("assignments")
     if cached is not None:
@@ -94,12 +130,20 @@ def _team(visit: Visit):
     return visit.assignments.select_related("person").prefetch_related("person__secondments")
 
 
+def planned_by(body) -> Q:
+    """The visits a body plans: those it leads, and the joint visits on which it is a
+    partner with places asked of it (its people's places there are its to fill)."""
+    asked = PlaceRequest.objects.filter(body=body).exclude(status=PlaceRequestStatus.WITHDRAWN)
+    return Q(body=body) | Q(partner_bodies=body, pk__in=asked.values("visit_id"))
+
+
 def period_visits(body, start: dt.date, end: dt.date):
-    """The body's planned visits starting in the period, each with its team."""
+    """The planned visits of the body (`planned_by`) starting in the period, with teams."""
     return (
         Visit.objects.filter(
-            body=body, status=VisitStatus.PLANNED, start__gte=start, start__lte=end
+            planned_by(body), status=VisitStatus.PLANNED, start__gte=start, start__lte=end
         )
+        .distinct()
         .select_related("establishment")
         .prefetch_related("assignments__person__secondments")
         .order_by("start", "pk")
@@ -132,7 +176,7 @@ def planning_build(*, body, start: dt.date, end: dt.date, screening=None) -> Bui
 
     screening = screening or screen_register()
     visits = list(period_visits(body, start, end))
-    standings = [standing(v, screening) for v in visits]
+    standings = [standing(v, screening, body) for v in visits]
     open_ = [s for s in standings if not s.complete]
     people = [
         p
@@ -379,7 +423,7 @@ def plan_review(*, run, visits, screening) -> Review:
                 )
             )
         if visit is not None:
-            teams.append(ProposedTeam(visit, standing(visit, screening), proposed))
+            teams.append(ProposedTeam(visit, standing(visit, screening, run.body), proposed))
     teams.sort(key=lambda t: (t.visit.start, t.visit.pk))
     unplanned = [
         (by_key[u["visit"]], list(u.get("reasons") or []))
@@ -393,7 +437,7 @@ def plan_review(*, run, visits, screening) -> Review:
         and v.status == VisitStatus.PLANNED
         and run.start <= v.start <= run.end
     ]
-    full = [s for s in (standing(v, screening) for v in period) if s.complete]
+    full = [s for s in (standing(v, screening, run.body) for v in period) if s.complete]
     n_unplanned = len(plan["unplanned"])
     parts = [
         f"{n_unplanned} visit{'s' if n_unplanned != 1 else ''} without a team, "

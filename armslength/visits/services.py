@@ -677,7 +677,11 @@ def plan_accept(*, run, visit_keys: list[str], user=None) -> planning.Acceptance
         p.key: p
         for p in Person.objects.filter(body=run.body, key__in={a["person"] for a in proposals})
     }
-    visits = Visit.objects.filter(key__in=chosen, body=run.body).select_related("establishment")
+    visits = (
+        Visit.objects.filter(planning.planned_by(run.body), key__in=chosen)
+        .distinct()
+        .select_related("establishment")
+    )
     if user is not None:
         visits = visits.filter(pk__in=access.readable(user, Visit).values("pk"))
     for visit in visits.order_by("start", "pk"):

@@ -48,7 +48,7 @@ from armslength.visits.models import (
     VisitStatus,
     VisitType,
 )
-from armslength.visits.planning import plan_review, planning_build, progress_words
+from armslength.visits.planning import plan_review, planned_by, planning_build, progress_words
 from armslength.visits.services import (
     AssignmentRefused,
     PlaceRequestRefused,
@@ -546,8 +546,10 @@ class PlanningRunView(View):
         context = {"run": run, "progress_words": words}
         if finished and run.plan and not request.htmx:
             # through core.access: a manager not to know of an unannounced visit does not see it
-            visits = access.readable(request.user, Visit).filter(
-                body=run.body, start__gte=run.start, start__lte=run.end
+            visits = (
+                access.readable(request.user, Visit)
+                .filter(planned_by(run.body), start__gte=run.start, start__lte=run.end)
+                .distinct()
             )
             context["review"] = plan_review(
                 run=run,
