@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from armslength.accounts.models import Role, User
 from armslength.compliance.models import (
@@ -325,6 +326,15 @@ class InterferenceRefused(Exception):
     """A handling step that cannot be taken; the message says why."""
 
 
+def interference_delete(*, report: InterferenceReport, user=None) -> None:
+    """Never: a report of interference or reprisal is a safeguard's record (APT: privileges
+    and guarantees). Its handler closes it with an outcome; nobody, the reporter least of
+    all, deletes it, so its counts in the annual report and its history stay true."""
+    raise InterferenceRefused(
+        _("An interference report is never deleted: its handler closes it with an outcome.")
+    )
+
+
 @transaction.atomic
 def interference_action_add(
     *,
@@ -396,7 +406,7 @@ def interference_escalate(*, report: InterferenceReport, user=None) -> Interfere
                 subject=f"Interference escalated by {summary.body}",
                 message=(
                     f"{summary.body} has escalated a report of {summary.kind.lower()} "
-                    f"(status: {summary.status.lower()}; received {summary.received}). "
+                    f"(status: {summary.status.lower()}; happened {summary.happened}). "
                     f"Reporter: {summary.reporter or 'not shared'}.\n\n"
                     f"{_site()}{reverse('compliance:interference_escalations')}"
                 ),
@@ -416,7 +426,9 @@ class EscalationSummary:
     kind: str
     status: str
     outcome: str
-    received: dt.date
+    #: the date the report gives for what happened (the date the annual report counts it
+    #: under), not when its row was created: a report typed in or imported later keeps it
+    happened: dt.date
     escalated: dt.date
     actions: int
     last_activity: dt.date
@@ -429,7 +441,7 @@ def escalation_summary(report: InterferenceReport) -> EscalationSummary:
         kind=report.get_kind_display(),
         status=report.get_status_display(),
         outcome=report.get_outcome_display() if report.outcome else "",
-        received=timezone.localtime(report.reported_at).date(),
+        happened=report.date,
         escalated=timezone.localtime(report.escalated_at).date(),
         actions=report.actions.count(),
         last_activity=timezone.localtime(report.last_activity_at).date(),

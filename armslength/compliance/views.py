@@ -42,6 +42,7 @@ from armslength.compliance.services import (
     finding_owner,
     findings_sync,
     interference_action_add,
+    interference_delete,
     interference_escalate,
     interference_handler_set,
 )
@@ -100,6 +101,7 @@ def _interference_context(request, report) -> dict:
         "actions": report.actions.select_related("by"),
         "handles": handles,
         "is_reporter": request.user.person_id == report.person_id,
+        "no_delete": True,  # closed by its handler, never deleted (`interference_delete`)
     }
     if handles:
         context["action_form"] = forms.InterferenceActionForm(
@@ -194,6 +196,24 @@ interference_views = record_views(
     detail_template="compliance/interferencereport_detail.html",
     detail_context=_interference_context,
 )
+
+
+class _InterferenceDelete(interference_views["Delete"]):
+    """Through `interference_delete`, which refuses: reports are closed, never deleted."""
+
+    def get(self, request, pk):
+        return self.post(request, pk)
+
+    def post(self, request, pk):
+        report = access.get_readable(request.user, InterferenceReport, pk)
+        try:
+            interference_delete(report=report, user=request.user)
+        except InterferenceRefused as exc:
+            messages.error(request, str(exc))
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+interference_views["Delete"] = _InterferenceDelete
 
 
 class InterferenceHandleView(View):
