@@ -53,6 +53,11 @@ class AssignmentForm(forms.Form):
     )
 
 
+#: the years a plan may cover, and its longest period (two years)
+PLANNING_YEARS = (2000, 2100)
+PLANNING_MAX_DAYS = 731
+
+
 class PlanningForm(forms.Form):
     start = forms.DateField(label=_("Visits from"), widget=DateInput())
     end = forms.DateField(label=_("until"), widget=DateInput())
@@ -62,8 +67,20 @@ class PlanningForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+        for name in ("start", "end"):
+            day = cleaned.get(name)
+            if day and not PLANNING_YEARS[0] <= day.year <= PLANNING_YEARS[1]:
+                self.add_error(
+                    name,
+                    _("Give a date from %(first)s to %(last)s.")
+                    % {"first": PLANNING_YEARS[0], "last": PLANNING_YEARS[1]},
+                )
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
             self.add_error("end", _("The end is before the start."))
+        elif start and end and (end - start).days > PLANNING_MAX_DAYS:
+            # the problem is built inside the request: a longer period would tie it up
+            self.add_error("end", _("Plan at most two years at a time."))
         return cleaned
 
 

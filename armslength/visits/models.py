@@ -332,7 +332,11 @@ class PlanningRun(models.Model):
         verbose_name_plural = _("planning runs")
 
     def __str__(self) -> str:
-        return f"Plan for {self.body.abbreviation}, {self.start} to {self.end}"
+        return str(_("Plan for %(body)s, %(start)s to %(end)s")) % {
+            "body": self.body.abbreviation,
+            "start": date_format(self.start),
+            "end": date_format(self.end),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("visits:planning_run", args=[self.pk])

@@ -14,11 +14,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from armslength.core.labels import VERDICT_LABELS
 from armslength.engine import team
 from armslength.engine.policy import PLANNING_WEIGHTS, travel_table
 from armslength.engine.verdicts import Verdict
-from armslength.register.models import Person
+from armslength.register.models import Person, expertise_vocabulary
 from armslength.visits.models import (
     Assignment,
     Override,
@@ -45,6 +48,7 @@ class Standing:
     """
 
     visit: Visit
+    body_id: int | None = None  # the planning body: the lead's, or a partner's
     members: list[tuple[Person, str]] = field(default_factory=list)
     stale: list[tuple[Person, str, list[str]]] = field(default_factory=list)
     places: int = 0  # every place on the visit itself, stale ones included
@@ -53,6 +57,21 @@ class Standing:
     requires: dict[str, int] = field(default_factory=dict)
     min_women: int = 0
     needs_lead: bool = False
+
+    @property
+    def member_words(self) -> list[str]:
+        """Who is on the team and counts, by name and role only (whatever their body)."""
+        return [f"{p.name} ({Role(r).label.lower()})" for p, r in self.members]
+
+    @property
+    def own_stale(self) -> list[tuple[Person, str, list[str]]]:
+        """Stale members of the planning body: its managers read why."""
+        return [s for s in self.stale if s[0].body_id == self.body_id]
+
+    @property
+    def partner_stale(self) -> list[Person]:
+        """Another body's stale members: only that body's managers may read why (SPEC)."""
+        return [s[0] for s in self.stale if s[0].body_id != self.body_id]
 
     @property
     def complete(self) -> bool:
@@ -80,7 +99,7 @@ def standing(visit: Visit, screening, body=None) -> Standing:
     """
     from armslength.visits.services import visit_verdict
 
-    state = Standing(visit)
+    state = Standing(visit, body_id=body.pk if body is not None else visit.body_id)
     for a in _team(visit):
         if a.role == Role.PREPARATION:
             continue
@@ -94,7 +113,10 @@ def standing(visit: Visit, screening, body=None) -> Standing:
         else:
             state.members.append((a.person, a.role))
     people = [p for p, _role in state.members]
-    left = max(0, visit.team_size - len(people))
+    # Another body's stale member keeps their place until their own managers act: the
+    # planning body cannot remove them, so a proposal must leave their place to them.
+    held_by_others = sum(1 for p, _r, _w in state.stale if p.body_id != state.body_id)
+    left = max(0, visit.team_size - len(people) - held_by_others)
     asked = _asked_of_partners(visit, people)
     if body is not None and body.pk != visit.body_id:
         state.team_size = min(left, asked.get(body.pk, 0))
@@ -137,15 +159,26 @@ def planned_by(body) -> Q:
     return Q(body=body) | Q(partner_bodies=body, pk__in=asked.values("visit_id"))
 
 
-def period_visits(body, start: dt.date, end: dt.date):
-    """The planned visits of the body (`planned_by`) starting in the period, with teams."""
+#: visits the planner never staffs: over, or not happening
+CLOSED = (VisitStatus.CANCELLED, VisitStatus.DONE)
+
+
+def period_visits(body, start: dt.date, end: dt.date, user=None):
+    """The visits the body plans (`planned_by`) starting in the period that may still need
+    people (planned or confirmed), each with its team. With `user`, only the visits they
+    may read: a manager kept from an unannounced visit must not learn of it from the
+    plan's cost or its count of visits without a team (need-to-know)."""
+    visits = Visit.objects.filter(planned_by(body), start__gte=start, start__lte=end).exclude(
+        status__in=CLOSED
+    )
+    if user is not None:
+        from armslength.core import access
+
+        visits = visits.filter(pk__in=access.readable(user, Visit).values("pk"))
     return (
-        Visit.objects.filter(
-            planned_by(body), status=VisitStatus.PLANNED, start__gte=start, start__lte=end
-        )
-        .distinct()
+        visits.distinct()
         .select_related("establishment")
-        .prefetch_related("assignments__person__secondments")
+        .prefetch_related("assignments__person__secondments", "assignments__person__body")
         .order_by("start", "pk")
     )
 
@@ -159,8 +192,14 @@ class Build:
     policy_version: str
 
 
-def planning_build(*, body, start: dt.date, end: dt.date, screening=None) -> Build:
-    """The body's planned visits in the period and its people, as a planner problem.
+def planning_build(*, body, start: dt.date, end: dt.date, screening=None, user=None) -> Build:
+    """The body's visits in the period that may still need people, and its people, as a
+    planner problem.
+
+    - Only the visits `user` may read (when given): the running manager's plan
+      costs and counts nothing they may not know of.
+    - The horizon runs from `start` to the last day of the last visit: a visit
+      starting in the period but ending after it is planned on all its days.
 
     - A visit asks only for what its members do not cover: `team_size`, `requires`
       and `min_women` lowered by them, `needs_lead` cleared when one of them leads;
@@ -175,9 +214,11 @@ def planning_build(*, body, start: dt.date, end: dt.date, screening=None) -> Bui
     from armslength.screening.services import screen_register
 
     screening = screening or screen_register()
-    visits = list(period_visits(body, start, end))
+    visits = list(period_visits(body, start, end, user))
     standings = [standing(v, screening, body) for v in visits]
     open_ = [s for s in standings if not s.complete]
+    # every day of every visit in the problem, not only those up to the period's end
+    last = max([end, *(s.visit.end for s in open_)])
     people = [
         p
         for p in Person.objects.filter(body=body).prefetch_related("secondments", "unavailability")
@@ -190,10 +231,10 @@ def planning_build(*, body, start: dt.date, end: dt.date, screening=None) -> Bui
     )
     problem = {
         "format": "armslength.plan-problem/1",
-        "horizon": {"start": start.isoformat(), "end": end.isoformat()},
+        "horizon": {"start": start.isoformat(), "end": last.isoformat()},
         "travel": travel_table(regions),
         "weights": dict(PLANNING_WEIGHTS),
-        "people": [_problem_person(p, body, start, end, held.get(p.pk, ())) for p in people],
+        "people": [_problem_person(p, body, start, last, held.get(p.pk, ())) for p in people],
         "visits": [_problem_visit(s) for s in open_],
         "conflicts": _conflicts(screening, [s.visit for s in open_], people),
     }
@@ -303,9 +344,16 @@ class ProposedPerson:
     role: str
     verdict: str  # the verdict the plan was made with (`clear` when none)
     reasons: list[str]  # why that verdict, as the engine says it now
-    expertise: list[tuple[str, bool]]  # (tag, needed by this visit)
+    expertise: list[tuple[str, bool]]  # (label, needed by this visit)
     cost: int
     parts: list[str]  # "travel cost 3 (home region north, visit in south)", ...
+    key: str = ""
+    now: list[str] = field(default_factory=list)  # what the register says of them now
+    warnings: list[str] = field(default_factory=list)  # eligible, but worth knowing
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
 
     @property
     def cost_words(self) -> str:
@@ -324,6 +372,14 @@ class ProposedTeam:
     def cost(self) -> int:
         return sum(p.cost for p in self.people)
 
+    @property
+    def accepted(self) -> bool:
+        """Every proposed person is on the visit's team now: nothing left to accept."""
+        on_team = {p.key for p, _r in self.standing.members} | {
+            p.key for p, _r, _w in self.standing.stale
+        }
+        return bool(self.people) and all(p.key in on_team for p in self.people)
+
 
 @dataclass
 class Review:
@@ -336,7 +392,19 @@ class Review:
     cheapest: bool  # the planner proved no plan costs less
 
     @property
+    def open_teams(self) -> list[ProposedTeam]:
+        """Proposals not yet on their teams: what is left to accept."""
+        return [t for t in self.teams if not t.accepted]
+
+    @property
+    def empty(self) -> bool:
+        """No visit of the period needed planning, or was there to plan at all."""
+        return not (self.teams or self.unplanned or self.full)
+
+    @property
     def total_words(self) -> str:
+        if self.empty:
+            return str(_("There are no planned visits in this period: nothing to plan."))
         return f"This plan costs {self.total}: " + "; ".join(self.parts) + "."
 
     @property
@@ -386,8 +454,12 @@ def plan_review(*, run, visits, screening) -> Review:
     entries = {p["id"]: p for p in problem["people"]}
     verdicts = {(c["person"], c["visit"]): c["verdict"] for c in problem["conflicts"]}
     people = {
-        p.key: p for p in Person.objects.filter(key__in=entries).prefetch_related("secondments")
+        p.key: p
+        for p in Person.objects.filter(key__in=entries).prefetch_related(
+            "secondments", "unavailability"
+        )
     }
+    labels = expertise_vocabulary()
     proposals: dict[str, list[dict]] = {}
     for a in plan["assignments"]:
         proposals.setdefault(a["visit"], []).append(a)
@@ -404,12 +476,28 @@ def plan_review(*, run, visits, screening) -> Review:
                 totals[k] += n
             if visit is None:
                 continue
-            reasons = []
-            if person is not None and verdict != "clear":
-                now = visit_verdict(screening, visit, person)
-                reasons = [f"{r.text} ({', '.join(r.cites)})" for r in now.reasons]
-                if now.verdict.code != verdict:
-                    reasons.insert(0, f"now {now.verdict.code.replace('_', ' ')}: plan again")
+            reasons, now, warnings = [], [], []
+            if person is not None:
+                current = visit_verdict(screening, visit, person)
+                if verdict != "clear":
+                    reasons = [f"{r.text} ({', '.join(r.cites)})" for r in current.reasons]
+                if current.verdict.code != verdict:
+                    now.append(
+                        _("now %(verdict)s: plan again")
+                        % {
+                            "verdict": VERDICT_LABELS.get(
+                                current.verdict.code, current.verdict.code
+                            )
+                        }
+                    )
+                eligible = team.eligibility(person.post(), visit.start, visit.end)
+                now.extend(eligible.reasons)
+                warnings.extend(eligible.warnings)
+                spans = [(u.start, u.end) for u in person.unavailability.all()]
+                if team.unavailable(spans, visit.start, visit.end):
+                    now.append(
+                        _("%(name)s is now unavailable on some of its days") % {"name": person.name}
+                    )
             needed = set(raw.get("requires") or {}) | set(visit.requires or {})
             proposed.append(
                 ProposedPerson(
@@ -417,9 +505,15 @@ def plan_review(*, run, visits, screening) -> Review:
                     role=a["role"],
                     verdict=verdict,
                     reasons=reasons,
-                    expertise=[(t, t in needed) for t in entry.get("expertise", [])],
+                    expertise=[
+                        (labels.get(t) or t.replace("_", " "), t in needed)
+                        for t in entry.get("expertise", [])
+                    ],
                     cost=sum(parts.values()),
                     parts=_part_words(parts, entry, raw),
+                    key=a["person"],
+                    now=now,
+                    warnings=warnings,
                 )
             )
         if visit is not None:
@@ -433,9 +527,7 @@ def plan_review(*, run, visits, screening) -> Review:
     period = [
         v
         for v in visits
-        if v.key not in in_problem
-        and v.status == VisitStatus.PLANNED
-        and run.start <= v.start <= run.end
+        if v.key not in in_problem and v.status not in CLOSED and run.start <= v.start <= run.end
     ]
     full = [s for s in (standing(v, screening, run.body) for v in period) if s.complete]
     n_unplanned = len(plan["unplanned"])
@@ -459,14 +551,76 @@ def plan_review(*, run, visits, screening) -> Review:
     )
 
 
-def progress_words(cost: int | None, bound: int | None, *, finished: bool = False) -> str:
-    """The progress bar's words, the review's words for the same two numbers."""
+def unplanned_count(problem: dict, cost: int) -> tuple[int, int]:
+    """How many visits a plan of this cost leaves without a team, as (fewest, most).
+
+    Each unplanned visit costs `weights.unplanned`; the rest of the cost is at most every
+    visit's places at the dearest a person can cost, so the count is exact whenever that
+    rest is below one unplanned visit's weight (as in every real programme)."""
+    weights = {**PLANNING_WEIGHTS, **(problem.get("weights") or {})}
+    each = weights["unplanned"]
+    if each <= 0:
+        return 0, len(problem.get("visits") or ())
+    travel = max(
+        (n for row in (problem.get("travel") or {}).values() for n in row.values()), default=0
+    )
+    dearest = (
+        weights["travel"] * travel
+        + weights["secondee"]
+        + max(weights["declared"], weights["restricted"])
+    )
+    rest = sum(v.get("team_size", 0) for v in problem.get("visits") or ()) * dearest
+    most = cost // each
+    fewest = max(0, -(-(cost - rest) // each))
+    return min(fewest, most), most
+
+
+def progress_words(
+    cost: int | None, bound: int | None, *, finished: bool = False, problem: dict | None = None
+) -> str:
+    """The progress bar's words, the review's words for the same two numbers; with the
+    run's `problem`, how many visits the plan so far leaves without a team."""
     if cost is None:
         return ""
-    words = f"the plan costs {cost}" if finished else f"the best plan so far costs {cost}"
+    if finished:
+        words = _("the plan costs %(cost)s") % {"cost": cost}
+    else:
+        words = _("the best plan so far costs %(cost)s") % {"cost": cost}
+    if problem is not None:
+        fewest, most = unplanned_count(problem, cost)
+        if fewest == most:
+            words += ", " + ngettext(
+                "%(n)s visit still without a team",
+                "%(n)s visits still without a team",
+                most,
+            ) % {"n": most}
+        else:
+            words += ", " + _("%(fewest)s to %(most)s visits still without a team") % {
+                "fewest": fewest,
+                "most": most,
+            }
     if bound is not None:
-        words += f"; no plan can cost less than {bound}"
+        words += "; " + _("no plan can cost less than %(bound)s") % {"bound": bound}
     return words
+
+
+def earlier_runs(runs) -> list:
+    """Runs, each with `accepted`: how many of its proposed places are on teams now."""
+    runs = list(runs.select_related("created_by"))
+    pairs = {
+        (a["visit"], a["person"]) for r in runs for a in ((r.plan or {}).get("assignments") or [])
+    }
+    on_teams = set()
+    if pairs:
+        on_teams = set(
+            Assignment.objects.filter(
+                visit__key__in={v for v, _p in pairs}, person__key__in={p for _v, p in pairs}
+            ).values_list("visit__key", "person__key")
+        )
+    for r in runs:
+        proposed = {(a["visit"], a["person"]) for a in ((r.plan or {}).get("assignments") or [])}
+        r.accepted = len(proposed & on_teams)
+    return runs
 
 
 # --- accepting ------------------------------------------------------------------------------
@@ -478,4 +632,5 @@ class Acceptance:
 
     changed: list[tuple[Visit, list[str]]] = field(default_factory=list)  # names added
     unchanged: list[Visit] = field(default_factory=list)  # already had the proposed people
-    refused: list[tuple[Visit, str]] = field(default_factory=list)
+    refused: list[tuple[Visit | str, str]] = field(default_factory=list)  # each names its visit
+    not_ready: bool = False  # the run has not finished: nothing was accepted

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from armslength.accounts.models import Role as UserRole
 from armslength.accounts.models import User
@@ -27,6 +28,7 @@ from armslength.visits.models import (
     PlaceRequest,
     PlaceRequestStatus,
     Role,
+    RunStatus,
     Visit,
     VisitAlert,
     VisitStatus,
@@ -663,19 +665,29 @@ def plan_accept(*, run, visit_keys: list[str], user=None) -> planning.Acceptance
     """Complete the chosen visits' teams with the run's proposals, through `assignment_add`
     (every team rule, verdict and audit of a team built by hand).
 
-    Each team is completed wholly or not at all. People already on it stay and are not
-    added again, so accepting twice changes nothing; a proposed lead joins as a member
-    when the team already has a lead; a team never grows beyond its size.
+    Each team is completed wholly or not at all, against the register as it is now:
+    a visit cancelled, done or moved (dates or establishment) since the plan was made
+    is refused, and so is a proposed person now on leave on one of its days or over
+    their year's allowance. People already on it stay and are not added again, so
+    accepting twice changes nothing; a proposed lead joins as a member when the team
+    already has a lead; a team never grows beyond its size. Every refusal names its
+    visit; nothing is accepted from a run that has not finished.
     """
     from armslength.core import access
 
-    screening = screen_register()
     result = planning.Acceptance()
-    chosen = set(visit_keys)
-    proposals = [a for a in (run.plan or {}).get("assignments", []) if a["visit"] in chosen]
+    if run.status not in (RunStatus.DONE, RunStatus.CANCELLED) or not run.plan:
+        result.not_ready = True
+        return result
+    screening = screen_register()
+    chosen = list(dict.fromkeys(visit_keys))
+    proposals = [a for a in run.plan.get("assignments", []) if a["visit"] in chosen]
+    planned = {v["id"]: v for v in (run.problem or {}).get("visits", [])}
     people = {
         p.key: p
-        for p in Person.objects.filter(body=run.body, key__in={a["person"] for a in proposals})
+        for p in Person.objects.filter(
+            body=run.body, key__in={a["person"] for a in proposals}
+        ).prefetch_related("unavailability")
     }
     visits = (
         Visit.objects.filter(planning.planned_by(run.body), key__in=chosen)
@@ -684,19 +696,75 @@ def plan_accept(*, run, visit_keys: list[str], user=None) -> planning.Acceptance
     )
     if user is not None:
         visits = visits.filter(pk__in=access.readable(user, Visit).values("pk"))
-    for visit in visits.order_by("start", "pk"):
+    found = {v.key: v for v in visits}
+    for key in chosen:  # unknown, or not the reader's to know: the same words
+        if key not in found:
+            result.refused.append(
+                (key, _not_accepted(key, gettext("this run proposed no team for it")))
+            )
+    for visit in sorted(found.values(), key=lambda v: (v.start, v.pk)):
         mine = [a for a in proposals if a["visit"] == visit.key]
+        why = _since_the_plan(visit, planned.get(visit.key), mine)
+        if why:
+            result.refused.append((visit, _not_accepted(visit, why)))
+            continue
         try:
             with transaction.atomic():
                 added = _complete_team(visit, mine, people, user, screening)
         except AssignmentRefused as exc:
-            result.refused.append((visit, str(exc)))
+            text = str(exc)
+            if not text.startswith(_not_accepted(visit, "")):
+                text = _not_accepted(visit, text)
+            result.refused.append((visit, text))
             continue
         if added:
             result.changed.append((visit, added))
         else:
             result.unchanged.append(visit)
     return result
+
+
+def _not_accepted(visit, why: str) -> str:
+    return gettext("Not accepted for %(visit)s: %(why)s") % {"visit": visit, "why": why}
+
+
+def _since_the_plan(visit: Visit, was: dict | None, proposals: list[dict]) -> str:
+    """Why the run's proposal no longer fits the visit as the register has it now ('' if
+    it does)."""
+    if not proposals or was is None:
+        return gettext("this run proposed no team for it")
+    if visit.status == VisitStatus.CANCELLED:
+        return gettext("it was cancelled since the plan was made")
+    if visit.status == VisitStatus.DONE:
+        return gettext("it is done")
+    if (
+        was.get("start") != visit.start.isoformat()
+        or was.get("end") != visit.end.isoformat()
+        or was.get("establishment") != visit.establishment.key
+    ):
+        return gettext("it was moved since the plan was made — plan again")
+    return ""
+
+
+def _leave_or_allowance(visit: Visit, person: Person) -> str:
+    """A proposed person now on leave on a day of the visit, or whom the visit would take
+    over their year's allowance (the planner's own limits, re-read from the register)."""
+    spans = [(u.start, u.end) for u in person.unavailability.all()]
+    if team.unavailable(spans, visit.start, visit.end):
+        return gettext("%(name)s is now unavailable on some of its days") % {"name": person.name}
+    held = [*bookings(person), team.Booking(visit.key, visit.start, visit.end, Role.MEMBER)]
+    n, days = team.workload(held, visit.start.year)
+    if person.max_visits is not None and n > person.max_visits:
+        return gettext("it would take %(name)s over their limit of %(n)s visits a year") % {
+            "name": person.name,
+            "n": person.max_visits,
+        }
+    if person.max_days is not None and days > person.max_days:
+        return gettext("it would take %(name)s over their limit of %(n)s visit days a year") % {
+            "name": person.name,
+            "n": person.max_days,
+        }
+    return ""
 
 
 def _complete_team(visit, proposals, people, user, screening) -> list[str]:
@@ -710,6 +778,10 @@ def _complete_team(visit, proposals, people, user, screening) -> list[str]:
             raise AssignmentRefused(f"{a['person']} is no longer in the register.")
         if held.get(person.pk, Role.PREPARATION) == Role.PREPARATION:
             new.append((person, a["role"]))
+    for person, _role in new:
+        why = _leave_or_allowance(visit, person)
+        if why:
+            raise AssignmentRefused(_not_accepted(visit, why), "team-availability")
     if not new:
         return []
     places = sum(1 for role in held.values() if role != Role.PREPARATION)

@@ -25,8 +25,10 @@ def run_planner(run_id: int) -> None:
         now = time.monotonic()
         if now - last[0] >= 0.5 or fraction >= 1:
             last[0] = now
+            # 100 % only once the plan is written: the last part (repair, fill,
+            # reasons) runs after the search's time is up
             PlanningRun.objects.filter(pk=run_id).update(
-                objective=objective, bound=bound, progress=min(fraction, 1.0)
+                objective=objective, bound=bound, progress=min(fraction, 0.95)
             )
 
     def cancelled() -> bool:

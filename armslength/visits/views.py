@@ -48,7 +48,13 @@ from armslength.visits.models import (
     VisitStatus,
     VisitType,
 )
-from armslength.visits.planning import plan_review, planned_by, planning_build, progress_words
+from armslength.visits.planning import (
+    earlier_runs,
+    plan_review,
+    planned_by,
+    planning_build,
+    progress_words,
+)
 from armslength.visits.services import (
     AssignmentRefused,
     PlaceRequestRefused,
@@ -510,19 +516,30 @@ class PlanningStartView(View):
         self.check(request)
         today = timezone.localdate()
         form = PlanningForm(initial={"start": today, "end": today + dt.timedelta(days=180)})
-        runs = PlanningRun.objects.filter(body=request.user.body_id)[:10]
-        return render(request, "visits/planning_start.html", {"form": form, "runs": runs})
+        return render(
+            request, "visits/planning_start.html", {"form": form, "runs": self.runs(request)}
+        )
+
+    def runs(self, request) -> list:
+        """The body's earlier runs, each with who ran it and whether any team was accepted."""
+        return earlier_runs(PlanningRun.objects.filter(body=request.user.body_id))[:10]
 
     def post(self, request):
         self.check(request)
         form = PlanningForm(request.POST)
         if not form.is_valid():
             return render(
-                request, "visits/planning_start.html", {"form": form, "runs": []}, status=400
+                request,
+                "visits/planning_start.html",
+                {"form": form, "runs": self.runs(request)},
+                status=400,
             )
         body = request.user.body
         build = planning_build(
-            body=body, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            body=body,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            user=request.user,
         )
         run = PlanningRun.objects.create(
             body=body,
@@ -542,8 +559,10 @@ class PlanningRunView(View):
         run = access.get_readable(request.user, PlanningRun, pk)
         template = "visits/_planning_progress.html" if request.htmx else "visits/planning_run.html"
         finished = run.status in (RunStatus.DONE, RunStatus.CANCELLED)
-        words = progress_words(run.objective, run.bound, finished=finished)
-        context = {"run": run, "progress_words": words}
+        words = progress_words(run.objective, run.bound, finished=finished, problem=run.problem)
+        # an auditor reads the run; only who may change it sees Accept and Cancel
+        may_change = access.writable(request.user, PlanningRun).filter(pk=run.pk).exists()
+        context = {"run": run, "progress_words": words, "may_change": may_change}
         if finished and run.plan and not request.htmx:
             # through core.access: a manager not to know of an unannounced visit does not see it
             visits = (
@@ -561,13 +580,21 @@ class PlanningRunView(View):
     def post(self, request, pk):
         run = access.get_writable(request.user, PlanningRun, pk)
         if "cancel" in request.POST:
-            PlanningRun.objects.filter(pk=run.pk).update(cancel_requested=True)
-            messages.success(
-                request, _("Asked the planner to stop; it keeps the best plan so far.")
-            )
+            stopped = PlanningRun.objects.filter(
+                pk=run.pk, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+            ).update(cancel_requested=True)
+            if stopped:
+                messages.success(
+                    request, _("Asked the planner to stop; it keeps the best plan so far.")
+                )
+            else:
+                messages.error(request, _("Not cancelled: this run has already finished."))
             return HttpResponseRedirect(run.get_absolute_url())
         chosen = request.POST.getlist("visit")
         result = plan_accept(run=run, visit_keys=chosen, user=request.user)
+        if result.not_ready:
+            messages.error(request, _("Nothing accepted: the plan is not ready yet."))
+            return HttpResponseRedirect(run.get_absolute_url())
         for visit, added in result.changed:
             messages.success(
                 request,
