@@ -102,11 +102,11 @@ MATRIX = {
         "alice_user": (200, 404, 403, 404, 404),
         "auditor": (200, 200, 403, 403, 403),
     },
-    "interferencereport:alice_report": {
+    "interferencereport:alice_report": {  # closed by its handler, never deleted
         "coordinator": (403, 404, 403, 404, 404),
-        "hmip_manager": (200, 200, 200, 200, 200),
+        "hmip_manager": (200, 200, 200, 200, 403),
         "cqc_manager": (200, 404, 200, 404, 404),
-        "alice_user": (200, 200, 200, 200, 200),
+        "alice_user": (200, 200, 200, 200, 403),
         "auditor": (200, 200, 403, 403, 403),
     },
     "declarationround:hmip_round": {

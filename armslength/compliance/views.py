@@ -205,12 +205,12 @@ class _InterferenceDelete(interference_views["Delete"]):
         return self.post(request, pk)
 
     def post(self, request, pk):
-        report = access.get_readable(request.user, InterferenceReport, pk)
+        report = access.get_writable(request.user, InterferenceReport, pk)
         try:
             interference_delete(report=report, user=request.user)
         except InterferenceRefused as exc:
-            messages.error(request, str(exc))
-        return HttpResponseRedirect(report.get_absolute_url())
+            raise PermissionDenied(str(exc)) from None
+        return HttpResponseRedirect(reverse("compliance:interferencereport_list"))
 
 
 interference_views["Delete"] = _InterferenceDelete
