@@ -130,6 +130,9 @@ def test_refusals_say_what_happened_and_name_the_visit(cast, client_for, today, 
     text = text.content.decode()
     assert f"Not accepted for {full}: this run proposed no team for it" in text
     assert "already on the team" not in text
+    long = client.post(run.get_absolute_url(), {"visit": ["x" * 5000]}, follow=True)
+    long = long.content.decode()
+    assert "this run proposed no team for it" in long and "x" * 100 not in long
 
     waiting = PlanningRun.objects.create(
         body=cast.hmip, start=run.start, end=run.end, problem=run.problem, plan=run.plan

@@ -699,6 +699,7 @@ def plan_accept(*, run, visit_keys: list[str], user=None) -> planning.Acceptance
     found = {v.key: v for v in visits}
     for key in chosen:  # unknown, or not the reader's to know: the same words
         if key not in found:
+            key = key if len(key) <= 40 else key[:40] + "…"  # never echo a long input
             result.refused.append(
                 (key, _not_accepted(key, gettext("this run proposed no team for it")))
             )
