@@ -3,7 +3,9 @@ recruitment record's two questions, through every door, to the same screening.""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -177,6 +179,17 @@ def test_the_same_facts_through_every_door_give_the_same_screening(
     page = client_for(cast.hmip_manager).get(reverse("register:person_detail", args=[pat.pk]))
     assert "Share no information about detainees with Reform Network" in page.text
     assert "secondee-selection" in page.text
+    # the screening page itself (its rows as its own CSV export, and as HTML)
+    client = client_for(cast.hmip_manager)
+    response = client.get(reverse("screening:screening") + "?export=csv")
+    exported = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = [r for r in csv.DictReader(io.StringIO(exported)) if r["person_key"] == pat.key]
+    assert [(r["establishment_key"], r["verdict"], r["rules"].split()) for r in rows] == (
+        EXPECTED_RESULTS
+    )
+    html = client.get(reverse("screening:screening")).text
+    assert "Pat Example" in html
+    assert "Share no information about detainees with Reform Network" in html
 
 
 # --- the recruitment questions are required for new records only ------------------
