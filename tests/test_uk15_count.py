@@ -7,11 +7,14 @@ end and not before the start of that secondment.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 from armslength.compliance.models import Acknowledgement
 from armslength.register.demo import load_demo
 from armslength.register.models import Person, Secondment
+from armslength.reports import render
 from armslength.reports.report import build_report
 from armslength.reports.services import snapshot_take
 from tests.test_reports import row, table
@@ -48,8 +51,14 @@ def hand_count(year: int, today: dt.date, people=None) -> tuple[int, int]:
 def test_uk15_on_the_demo_equals_a_hand_count(db):
     today = dt.date(2026, 11, 23)
     load_demo(seed=1, today=today)
-    got = uk15(build_report(2026, today=today))
+    report = build_report(2026, today=today)
+    got = uk15(report)
     assert got == list(hand_count(2026, today))
+    # the same figure in the report's CSV file and in its trend
+    rows = list(csv.reader(io.StringIO(render.csv_tables(report)["safeguards-due_and_done.csv"])))
+    assert [r[1:3] for r in rows if r[0] == UK15] == [[str(got[0]), str(got[1])]]
+    trend = {r[0]: r[1:3] for r in table(report, "safeguards", "uk15_by_year").rows}
+    assert trend["2026"] == got
     everyone = Person.objects.exclude(npm_role="non_npm").count()
     assert 0 < got[0] < everyone  # secondees only, not everyone on NPM work
     assert 0 < got[1] <= got[0]
