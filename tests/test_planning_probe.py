@@ -223,3 +223,19 @@ def test_the_plan_counts_no_visit_its_manager_may_not_know_of(
     # the lead without that bar plans both
     build = planning_build(body=cast.hmip, start=today, end=today + dt.timedelta(days=60))
     assert {v["id"] for v in build.problem["visits"]} == {known.key, secret.key}
+
+
+def test_the_review_rechecks_proposed_people_as_the_register_is_now(
+    cast, client_for, today, plan_on_the_web
+):
+    visit = visit_at(cast, today, 20, team_size=1)
+    pia = staff(cast, "Pia Proposed", home_region="south")
+    run = plan_on_the_web()
+    assert proposed(run, visit) == [(pia.key, "member")]
+    pia.left = today + dt.timedelta(days=10)  # she leaves after the plan was made
+    pia.save()
+    Unavailability.objects.create(person=pia, start=visit.start, end=visit.start)
+    page = client_for(cast.hmip_manager).get(run.get_absolute_url()).content.decode()
+    row = page[page.index("Pia Proposed") :].split("</li>")[0]
+    assert "Pia Proposed is not in post on" in row
+    assert "Pia Proposed is now unavailable on some of its days" in row
