@@ -211,3 +211,11 @@ def _none(value) -> str:
 def verdict_badge(verdict: str):
     text = VERDICT_LABELS.get(verdict, verdict.replace("_", " "))
     return format_html('<span class="badge badge-{}">{}</span>', verdict, text)
+
+
+@register.filter(name="team_text")
+def team_text_filter(sentence) -> str:
+    """A team rule's warning or refusal (engine/team.py) in the reader's language."""
+    from armslength.visits.team_text import team_text
+
+    return team_text(sentence)
