@@ -127,3 +127,21 @@ def test_an_error_names_the_field_and_never_repeats_a_100kb_value(cast, path, fi
     errors = response.json()["errors"]
     mine = [e for e in errors if e["field"] and e["field"].split(".")[0] == field]
     assert mine, errors
+
+
+def test_a_100kb_expertise_code_as_a_key_is_not_repeated_either(cast):
+    huge = "q" * 100_000
+    response = api_for(cast.hmip_manager).post(
+        "/api/visits/",
+        {
+            "establishment": cast.southgate.key,
+            "start": "2030-01-01",
+            "end": "2030-01-02",
+            "team_size": 2,
+            "requires": {huge: 1},
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "q" * 200 not in response.content.decode() and len(response.content) < 10_000
+    assert [e["field"] for e in response.json()["errors"]] == ["requires"]

@@ -47,7 +47,8 @@ def _long_inputs(request) -> list[str]:
             if len(value) > ECHO_LIMIT:
                 found.append(value)
         elif isinstance(value, dict):
-            for item in value.values():
+            for key, item in value.items():
+                walk(key)  # a key is input too (an expertise code in `requires`)
                 walk(item)
         elif isinstance(value, list | tuple):
             for item in value:
@@ -64,12 +65,15 @@ def _long_inputs(request) -> list[str]:
 
 
 def _without_inputs(items: list[dict], long_values: list[str]) -> list[dict]:
-    for item in items:
-        message = item["message"]
+    def hidden(text):
         for value in long_values:
-            if value in message:
-                message = message.replace(value, f"(a value of {len(value):,} characters)")
-        item["message"] = message
+            if text and value in text:
+                text = text.replace(value, f"(a value of {len(value):,} characters)")
+        return text
+
+    for item in items:
+        item["field"] = hidden(item["field"])  # a nested key in a field's path, too
+        item["message"] = hidden(item["message"])
     return items
 
 
