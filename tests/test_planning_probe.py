@@ -12,6 +12,7 @@ from django.urls import reverse
 from armslength.visits.models import Assignment, PlanningRun, RunStatus, Unavailability
 from armslength.visits.planning import planning_build, progress_words
 from armslength.visits.services import assignment_add
+from armslength.visits.tasks import progress_recorder
 from tests.test_planning_web import plan_on_the_web, proposed, staff, visit_at
 
 __all__ = ["plan_on_the_web"]  # the fixture, shared with the acceptance tests
@@ -239,3 +240,13 @@ def test_the_review_rechecks_proposed_people_as_the_register_is_now(
     row = page[page.index("Pia Proposed") :].split("</li>")[0]
     assert "Pia Proposed is not in post on" in row
     assert "Pia Proposed is now unavailable on some of its days" in row
+
+
+def test_the_bar_shows_100_only_once_the_plan_is_written(cast, client_for, today):
+    run = PlanningRun.objects.create(
+        body=cast.hmip, start=today, end=today, status=RunStatus.RUNNING, problem={"visits": []}
+    )
+    # the planner's search reports its whole time as spent, the plan is still being written
+    progress_recorder(run.pk)(20000, 10000, 1.0)
+    page = client_for(cast.hmip_manager).get(run.get_absolute_url()).content.decode()
+    assert 'value="95"' in page and "100%" not in page

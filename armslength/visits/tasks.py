@@ -11,6 +11,26 @@ from armslength.planner.problem import load_problem
 from armslength.planner.solve import make_plan
 from armslength.visits.models import PlanningRun, RunStatus
 
+#: the bar while the planner runs: 100 % only once the plan is written, since the last
+#: part (repair, fill, reasons) runs after the search's time is up
+RUNNING_AT_MOST = 0.95
+
+
+def progress_recorder(run_id: int):
+    """The planner's progress callback for a run: objective, bound and the bar's fraction,
+    written at most twice a second (the page polls it)."""
+    last = [0.0]
+
+    def progress(objective: int, bound: int, fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or fraction >= 1:
+            last[0] = now
+            PlanningRun.objects.filter(pk=run_id).update(
+                objective=objective, bound=bound, progress=min(fraction, RUNNING_AT_MOST)
+            )
+
+    return progress
+
 
 @task()
 def run_planner(run_id: int) -> None:
@@ -18,18 +38,7 @@ def run_planner(run_id: int) -> None:
     if run.status != RunStatus.QUEUED:
         return
     PlanningRun.objects.filter(pk=run_id).update(status=RunStatus.RUNNING)
-    last = [0.0]
-
-    def progress(objective: int, bound: int, fraction: float) -> None:
-        # Written at most twice a second: the page polls it for the progress bar.
-        now = time.monotonic()
-        if now - last[0] >= 0.5 or fraction >= 1:
-            last[0] = now
-            # 100 % only once the plan is written: the last part (repair, fill,
-            # reasons) runs after the search's time is up
-            PlanningRun.objects.filter(pk=run_id).update(
-                objective=objective, bound=bound, progress=min(fraction, 0.95)
-            )
+    progress = progress_recorder(run_id)
 
     def cancelled() -> bool:
         return PlanningRun.objects.filter(pk=run_id, cancel_requested=True).exists()
