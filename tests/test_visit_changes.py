@@ -238,3 +238,29 @@ def test_a_partners_planner_fills_the_places_asked_of_it_and_the_lead_leaves_the
     (carol,) = planning_problem(body=cast.cqc, **horizon)["people"]
     assert {"start": visit.start.isoformat(), "end": visit.end.isoformat()} in carol["unavailable"]
     assert carol["max_visits"] == 2
+
+
+def test_a_cancelled_visit_taken_up_again_re_checks_its_team(cast, today):
+    visit = joint_at_riverside(cast, today)
+    assignment_add(visit=visit, person=cast.alice, role="member")
+    visit_update(visit=visit, values={"status": "cancelled"}, user=cast.hmip_manager)
+    # cancelled, it holds no place: Alice is booked elsewhere on the same days
+    other = Visit.objects.create(
+        body=cast.hmip,
+        establishment=cast.southgate,
+        start=visit.start,
+        end=visit.end,
+        team_size=2,
+    )
+    assignment_add(visit=other, person=cast.alice, role="member")
+    change = visit_update(visit=visit, values={"status": "planned"}, user=cast.hmip_manager)
+    assert [r.person for r in change.removed] == [cast.alice]
+    assert Assignment.objects.filter(visit=other, person=cast.alice).exists()
+    # cancelling never takes anyone off: nobody goes on a cancelled visit
+    assignment_add(visit=visit, person=cast.carol, role="member")
+    moved = visit_update(
+        visit=visit,
+        values={"status": "cancelled", "establishment": cast.northbridge},
+        user=cast.hmip_manager,
+    )
+    assert moved.removed == [] and visit.assignments.filter(person=cast.carol).exists()

@@ -567,6 +567,13 @@ def visit_update(*, visit: Visit, values: dict, partner_bodies=None, user=None) 
         name: getattr(visit, f"{name}_id" if name == "establishment" else name)
         for name in RESCREENED_FIELDS
     }
+    # a cancelled visit taken up again holds its places again (cancelled ones never
+    # count as overlaps); a cancelled or done visit sends nobody, so is not re-checked
+    reopened = locked.status == VisitStatus.CANCELLED and visit.status != VisitStatus.CANCELLED
+    recheck = (before != after or reopened) and visit.status not in (
+        VisitStatus.CANCELLED,
+        VisitStatus.DONE,
+    )
     change = VisitChange(visit)
     taking_part = visit_body_ids(visit)
     PlaceRequest.objects.filter(visit=visit, status=PlaceRequestStatus.OPEN).exclude(
@@ -585,7 +592,7 @@ def visit_update(*, visit: Visit, values: dict, partner_bodies=None, user=None) 
             )
             change.removed.append(_team_remove(assignment, reason, "team-body", user))
             continue
-        if before == after:
+        if not recheck:
             continue
         screening = screening or screen_register()
         check = assignment_check(visit=visit, person=person, screening=screening)
