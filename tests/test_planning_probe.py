@@ -175,12 +175,15 @@ def test_an_empty_period_says_so_and_periods_are_bounded(cast, client_for, today
 
 def test_words_not_codes_and_locale_dates(cast, client_for, today, plan_on_the_web):
     visit = visit_at(cast, today, 20, team_size=1, requires={"mental_health": 1})
+    visit_at(cast, today, 30, team_size=1, requires={"human_rights": 1})  # nobody has it
     staff(cast, "Mina Mind", home_region="south", expertise=["mental_health", "social_work"])
     run = plan_on_the_web()
     assert proposed(run, visit)
     page = client_for(cast.hmip_manager).get(run.get_absolute_url()).content.decode()
     assert "Mental health (needed)" in page and "Social work" in page
-    assert "mental_health" not in page and "social_work" not in page
+    assert "human rights expertise" in page  # the planner's reason, in words
+    for code in ("mental_health", "social_work", "human_rights"):
+        assert code not in page
     assert run.start.isoformat() not in str(run) and today.strftime("%Y") in str(run)
 
 

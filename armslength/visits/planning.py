@@ -11,6 +11,7 @@ Accepting a proposal goes through `services.plan_accept` (the one door).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -80,7 +81,10 @@ class Standing:
     @property
     def shortfalls(self) -> list[str]:
         """What a full team still lacks (the planner can add nobody to a full team)."""
-        lacks = [f"{n} with {tag} expertise" for tag, n in self.requires.items()]
+        labels = expertise_vocabulary()
+        lacks = [
+            f"{n} with {expertise_words(tag, labels)} expertise" for tag, n in self.requires.items()
+        ]
         if self.min_women:
             lacks.append(f"{self.min_women} more women")
         if self.needs_lead:
@@ -143,6 +147,25 @@ def _asked_of_partners(visit: Visit, members: list[Person]) -> dict[int, int]:
         for body_id, n in asked.items()
         if (have := sum(1 for p in members if p.body_id == body_id)) < n
     }
+
+
+def expertise_words(code: str, labels: dict[str, str]) -> str:
+    """An expertise as a sentence reads it: its label, lower-cased at the start
+    ("mental health"), or the code with spaces when the list does not know it."""
+    label = labels.get(code) or code.replace("_", " ")
+    if len(label) > 1 and label[1:2].islower():
+        label = label[0].lower() + label[1:]
+    return label
+
+
+def codes_to_words(text: str, labels: dict[str, str]) -> str:
+    """The planner's sentence (pure package: it knows only codes) with each expertise code
+    it names read as the app names it."""
+    return re.sub(
+        r"\b[a-z][a-z0-9_]*\b",
+        lambda m: expertise_words(m.group(0), labels) if m.group(0) in labels else m.group(0),
+        text,
+    )
 
 
 def _team(visit: Visit):
@@ -520,7 +543,7 @@ def plan_review(*, run, visits, screening) -> Review:
             teams.append(ProposedTeam(visit, standing(visit, screening, run.body), proposed))
     teams.sort(key=lambda t: (t.visit.start, t.visit.pk))
     unplanned = [
-        (by_key[u["visit"]], list(u.get("reasons") or []))
+        (by_key[u["visit"]], [codes_to_words(r, labels) for r in u.get("reasons") or []])
         for u in plan["unplanned"]
         if u["visit"] in by_key
     ]
