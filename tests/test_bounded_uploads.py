@@ -289,3 +289,12 @@ def test_finding6_a_large_file_over_a_limit_is_refused_by_the_worker_naming_it(
     page = client.get(job.get_absolute_url()).content.decode()
     assert f"the limit is {MAX_READ_ROWS:,}" in page
     assert 'hx-trigger="every 1s"' not in page
+
+
+def test_refusals_read_in_the_readers_language():
+    from django.utils import translation
+
+    with translation.override("cy"), pytest.raises(ReadError, match="y terfyn yw 200"):
+        read_sheet(",".join(f"c{i}" for i in range(300)).encode(), "people.csv")
+    with translation.override("fr"), pytest.raises(ReadError, match="n'est pas du texte"):
+        read_sheet(b"\x89PNG\r\n\x1a\n" + b"x" * 100, "people.csv")

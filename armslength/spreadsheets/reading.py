@@ -14,6 +14,8 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
 #: rows read at most, blank ones included: a 7.5 MB workbook of 3 million blank rows
@@ -36,6 +38,12 @@ class ReadError(ValueError):
     """The file as a whole cannot be read (wrong type, no header, too big)."""
 
 
+def too_many_rows() -> str:
+    return _("The file has more than %(n)s rows, blank ones included; the limit is %(n)s.") % {
+        "n": f"{MAX_READ_ROWS:,}"
+    }
+
+
 #: progress(done, total), in whatever units the reader counts (characters, rows)
 Progress = Callable[[int, int], None]
 
@@ -51,34 +59,38 @@ def file_format(name: str, head: bytes) -> str:
     lowered = name.lower()
     if lowered.endswith(".xlsx"):
         if not head.startswith(XLSX_SIGNATURE):
-            raise ReadError("The file is named .xlsx but is not an Excel workbook.")
+            raise ReadError(_("The file is named .xlsx but is not an Excel workbook."))
         return "xlsx"
     if lowered.endswith(".csv") or lowered.endswith(".txt"):
         if head.startswith((XLSX_SIGNATURE, *BINARY_SIGNATURES)) or b"\x00" in head[:8]:
-            raise ReadError("The file is named .csv but is not text.")
+            raise ReadError(_("The file is named .csv but is not text."))
         return "csv"
-    raise ReadError("Upload a .csv or .xlsx file.")
+    raise ReadError(_("Upload a .csv or .xlsx file."))
 
 
 def read_sheet(data: bytes, name: str, progress: Progress | None = None) -> Sheet:
     if len(data) > MAX_BYTES:
-        raise ReadError(f"The file is larger than the limit of {MAX_BYTES // 2**20} MB.")
+        raise ReadError(
+            _("The file is larger than the limit of %(mb)d MB.") % {"mb": MAX_BYTES // 2**20}
+        )
     fmt = file_format(name, data[:8192])
     report = progress or (lambda done, total: None)
     rows = _bounded(_xlsx_rows(data, report) if fmt == "xlsx" else _csv_rows(data, report))
     try:
         header = next(rows)
     except StopIteration:
-        raise ReadError("The file is empty: the first row must name the columns.") from None
+        raise ReadError(_("The file is empty: the first row must name the columns.")) from None
     header = ["" if h is None else str(h).strip() for h in header]
     while header and not header[-1]:
         header.pop()
     if not any(header):
-        raise ReadError("The first row must name the columns.")
+        raise ReadError(_("The first row must name the columns."))
     seen = set()
     for title in header:
         if title and title.lower() in seen:
-            raise ReadError(f"The column {title!r} appears twice in the first row.")
+            raise ReadError(
+                _("The column %(title)s appears twice in the first row.") % {"title": repr(title)}
+            )
         seen.add(title.lower())
     numbered = []
     for number, cells in enumerate(rows, start=2):
@@ -87,7 +99,10 @@ def read_sheet(data: bytes, name: str, progress: Progress | None = None) -> Shee
             continue
         numbered.append((number, cells + [None] * (len(header) - len(cells))))
         if len(numbered) > MAX_ROWS:
-            raise ReadError(f"The file has more than the limit of {MAX_ROWS:,} rows; split it.")
+            raise ReadError(
+                _("The file has more than the limit of %(n)s rows; split it.")
+                % {"n": f"{MAX_ROWS:,}"}
+            )
     return Sheet(header, numbered)
 
 
@@ -98,10 +113,7 @@ def _bounded(rows):
     try:
         for number, cells in enumerate(rows, start=1):
             if number > MAX_READ_ROWS:
-                raise ReadError(
-                    f"The file has more than {MAX_READ_ROWS:,} rows, blank ones included; "
-                    f"the limit is {MAX_READ_ROWS:,}."
-                )
+                raise ReadError(too_many_rows())
             cells = tuple(cells)
             if cells is blank:  # openpyxl fills a run of missing rows with one tuple
                 cells = ()
@@ -114,18 +126,23 @@ def _bounded(rows):
                 cells = cells[:end]
             if len(cells) > MAX_COLUMNS:
                 raise ReadError(
-                    f"Row {number} has {len(cells):,} columns; the limit is {MAX_COLUMNS}."
+                    _("Row %(row)s has %(n)s columns; the limit is %(limit)s.")
+                    % {"row": number, "n": f"{len(cells):,}", "limit": MAX_COLUMNS}
                 )
             for column, cell in enumerate(cells, start=1):
                 if isinstance(cell, str) and len(cell) > MAX_CELL:
                     raise ReadError(
-                        f"Row {number}, column {column}: a cell longer than the limit of "
-                        f"{MAX_CELL:,} characters."
+                        _(
+                            "Row %(row)s, column %(column)s: a cell longer than the limit of "
+                            "%(limit)s characters."
+                        )
+                        % {"row": number, "column": column, "limit": f"{MAX_CELL:,}"}
                     )
             yield cells
     except csv.Error as exc:
         raise ReadError(
-            f"A cell is longer than the limit of {MAX_CELL:,} characters ({exc})."
+            _("A cell is longer than the limit of %(limit)s characters (%(why)s).")
+            % {"limit": f"{MAX_CELL:,}", "why": exc}
         ) from None
 
 
@@ -164,7 +181,7 @@ def _xlsx_rows(data: bytes, progress: Progress):
         sheet.reset_dimensions()
         rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ReadError(f"The workbook cannot be read: {exc}") from None
+        raise ReadError(_("The workbook cannot be read: %(why)s") % {"why": exc}) from None
     number = 0
     try:
         for number, row in enumerate(rows, start=1):
@@ -174,7 +191,7 @@ def _xlsx_rows(data: bytes, progress: Progress):
     except ReadError:
         raise
     except Exception as exc:  # a damaged sheet part, found while reading it
-        raise ReadError(f"The workbook cannot be read: {exc}") from None
+        raise ReadError(_("The workbook cannot be read: %(why)s") % {"why": exc}) from None
     progress(number, number)
 
 
@@ -187,14 +204,14 @@ def _check_unpacked(data: bytes) -> None:
             parts = archive.infolist()
             if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
                 raise ReadError(
-                    "The workbook unpacks to more than the limit of "
-                    f"{MAX_UNPACKED_BYTES // 2**20} MB."
+                    _("The workbook unpacks to more than the limit of %(mb)d MB.")
+                    % {"mb": MAX_UNPACKED_BYTES // 2**20}
                 )
             for part in parts:
                 if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
                     _count_rows(archive, part)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):
-        raise ReadError("The file is named .xlsx but is not an Excel workbook.") from None
+        raise ReadError(_("The file is named .xlsx but is not an Excel workbook.")) from None
 
 
 def _count_rows(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
@@ -206,10 +223,7 @@ def _count_rows(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
             # <row …>, <row>, or with a namespace prefix, <x:row …>
             rows += sum(text.count(tag) for tag in (b"<row ", b"<row>", b":row ", b":row>"))
             if rows > MAX_READ_ROWS:
-                raise ReadError(
-                    f"The file has more than {MAX_READ_ROWS:,} rows, blank ones included; "
-                    f"the limit is {MAX_READ_ROWS:,}."
-                )
+                raise ReadError(too_many_rows())
             # a tag cut in two by the chunk is counted in the next one, not twice
             cut = max(text.rfind(b"<"), len(text) - 6)
             rows -= sum(text[cut:].count(t) for t in (b"<row ", b"<row>", b":row ", b":row>"))
