@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from armslength.core.labels import VERDICT_LABELS
 from armslength.engine import team
@@ -83,12 +83,14 @@ class Standing:
         """What a full team still lacks (the planner can add nobody to a full team)."""
         labels = expertise_vocabulary()
         lacks = [
-            f"{n} with {expertise_words(tag, labels)} expertise" for tag, n in self.requires.items()
+            _("%(n)s with %(expertise)s expertise")
+            % {"n": n, "expertise": expertise_words(tag, labels)}
+            for tag, n in self.requires.items()
         ]
         if self.min_women:
-            lacks.append(f"{self.min_women} more women")
+            lacks.append(_("%(n)s more women") % {"n": self.min_women})
         if self.needs_lead:
-            lacks.append("a lead")
+            lacks.append(_("a lead"))
         return lacks
 
 
@@ -355,9 +357,11 @@ def _conflicts(screening, visits: list[Visit], people: list[Person]) -> list[dic
 # --- the review, in words -------------------------------------------------------------------
 
 COST_WORDS = {
-    "secondee": "secondee {n} (UK-10: the NPM reduces its reliance on seconded staff)",
-    "declared": "declared interest {n}",
-    "restricted": "restricted {n}",
+    "secondee": gettext_lazy(
+        "secondee %(n)s (UK-10: the NPM reduces its reliance on seconded staff)"
+    ),
+    "declared": gettext_lazy("declared interest %(n)s"),
+    "restricted": gettext_lazy("restricted %(n)s"),
 }
 
 
@@ -381,8 +385,8 @@ class ProposedPerson:
     @property
     def cost_words(self) -> str:
         if not self.cost:
-            return "cost 0: home region, no interest, not a secondee"
-        return f"cost {self.cost}: " + "; ".join(self.parts)
+            return _("cost 0: home region, no interest, not a secondee")
+        return _("cost %(cost)s: %(parts)s") % {"cost": self.cost, "parts": "; ".join(self.parts)}
 
 
 @dataclass
@@ -428,13 +432,18 @@ class Review:
     def total_words(self) -> str:
         if self.empty:
             return str(_("There are no planned visits in this period: nothing to plan."))
-        return f"This plan costs {self.total}: " + "; ".join(self.parts) + "."
+        return _("This plan costs %(total)s: %(parts)s.") % {
+            "total": self.total,
+            "parts": "; ".join(self.parts),
+        }
 
     @property
     def bound_words(self) -> str:
         if self.cheapest:
-            return f"No plan can cost less than {self.bound}: this is a cheapest plan."
-        return f"No plan can cost less than {self.bound}."
+            return _("No plan can cost less than %(bound)s: this is a cheapest plan.") % {
+                "bound": self.bound
+            }
+        return _("No plan can cost less than %(bound)s.") % {"bound": self.bound}
 
 
 def cost_parts(problem: dict, person: dict, visit: dict, verdict: str) -> dict[str, int]:
@@ -453,12 +462,12 @@ def _part_words(parts: dict[str, int], person: dict, visit: dict) -> list[str]:
     words = []
     if parts["travel"]:
         words.append(
-            f"travel cost {parts['travel']} (home region {person.get('region')}, "
-            f"visit in {visit['region']})"
+            _("travel cost %(n)s (home region %(home)s, visit in %(region)s)")
+            % {"n": parts["travel"], "home": person.get("region"), "region": visit["region"]}
         )
     for key, text in COST_WORDS.items():
         if parts[key]:
-            words.append(text.format(n=parts[key]))
+            words.append(str(text) % {"n": parts[key]})
     return words
 
 
@@ -555,12 +564,20 @@ def plan_review(*, run, visits, screening) -> Review:
     full = [s for s in (standing(v, screening, run.body) for v in period) if s.complete]
     n_unplanned = len(plan["unplanned"])
     parts = [
-        f"{n_unplanned} visit{'s' if n_unplanned != 1 else ''} without a team, "
-        f"{weights['unplanned']} each = {n_unplanned * weights['unplanned']}",
-        f"travel {totals['travel']}",
-        f"secondees {totals['secondee']} (UK-10)",
-        f"declared interests {totals['declared']}",
-        f"restrictions {totals['restricted']}",
+        ngettext(
+            "%(n)s visit without a team, %(each)s each = %(total)s",
+            "%(n)s visits without a team, %(each)s each = %(total)s",
+            n_unplanned,
+        )
+        % {
+            "n": n_unplanned,
+            "each": weights["unplanned"],
+            "total": n_unplanned * weights["unplanned"],
+        },
+        _("travel %(n)s") % {"n": totals["travel"]},
+        _("secondees %(n)s (UK-10)") % {"n": totals["secondee"]},
+        _("declared interests %(n)s") % {"n": totals["declared"]},
+        _("restrictions %(n)s") % {"n": totals["restricted"]},
     ]
     total = n_unplanned * weights["unplanned"] + sum(totals.values())
     return Review(
