@@ -16,13 +16,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from armslength.compliance.models import FindingRecord
+from armslength.compliance.models import Assessment, FindingRecord
 from armslength.core import access
 from armslength.core.keys import in_namespace
 from armslength.declarations.models import Affiliation
 from armslength.engine import codes
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
-from armslength.visits.models import Assignment, PlaceRequest, Role, Visit
+from armslength.visits.models import Assignment, Override, PlaceRequest, Role, Visit
 
 
 class ScopedKey(serializers.SlugRelatedField):
@@ -37,8 +37,19 @@ class ScopedKey(serializers.SlugRelatedField):
         request = self.context.get("request")
         if request is None:
             return self.model.objects.none()
+        if callable(self.write):
+            return self.write(request.user)
         scope = access.writable if self.write else access.readable
         return scope(request.user, self.model)
+
+
+def declarable_people(user):
+    """Whose declarations the caller may make: their own (staff declare as on the web), and a
+    manager those of their body."""
+    own = Person.objects.filter(pk=user.person_id) if user.person_id else Person.objects.none()
+    if access.can(user, "declaration.declare_for_others"):
+        return access.writable(user, Person) | own
+    return own
 
 
 class CleanedModelSerializer(serializers.ModelSerializer):
@@ -206,7 +217,7 @@ class SecondmentSerializer(CleanedModelSerializer):
 
 
 class AffiliationSerializer(CleanedModelSerializer):
-    person = ScopedKey(Person, write=True)
+    person = ScopedKey(Person, write=declarable_people)
     establishment = ScopedKey(Establishment, required=False, allow_null=True)
     organisation = ScopedKey(Organisation, required=False, allow_null=True)
 
@@ -226,8 +237,9 @@ class AffiliationSerializer(CleanedModelSerializer):
             "on_leave",
             "declared_at",
             "status",
+            "proposed",
         ]
-        read_only_fields = ["declared_at", "status"]
+        read_only_fields = ["declared_at", "status", "proposed"]
 
 
 class VisitSerializer(CleanedModelSerializer):
@@ -399,3 +411,51 @@ class ErrorItemSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     errors = ErrorItemSerializer(many=True)
     status = serializers.IntegerField()
+
+
+class OverrideSerializer(serializers.ModelSerializer):
+    """Asking to lower a verdict for one visit; a second manager decides (`/decide/`)."""
+
+    visit = ScopedKey(Visit, write=True)
+    person = ScopedKey(Person)
+    verdict_to = serializers.ChoiceField(choices=[("declared", "declared"), ("clear", "clear")])
+    requested_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Override
+        fields = [
+            "id",
+            "visit",
+            "person",
+            "verdict_from",
+            "verdict_to",
+            "reason",
+            "policy_version",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = [
+            "verdict_from",
+            "policy_version",
+            "status",
+            "requested_at",
+            "decided_at",
+        ]
+
+
+class OverrideDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approved", "approved"), ("refused", "refused")])
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    person = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    signed_off_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "person", "date", "next_review", "signed_off_at", "signed_off_by"]
+        read_only_fields = fields

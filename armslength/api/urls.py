@@ -17,6 +17,8 @@ router.register("declarations", views.AffiliationViewSet, basename="declaration"
 router.register("visits", views.VisitViewSet, basename="visit")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
 router.register("place-requests", views.PlaceRequestViewSet, basename="placerequest")
+router.register("overrides", views.OverrideViewSet, basename="override")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("findings", views.FindingViewSet, basename="finding")
 
 urlpatterns = [

@@ -20,24 +20,35 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from armslength.api import serializers as s
-from armslength.compliance.models import FindingRecord
-from armslength.core import access, access_log
+from armslength.compliance.models import Assessment, FindingRecord
+from armslength.compliance.safeguards import assessment_sign_off
+from armslength.core import access, access_log, hooks
 from armslength.core.views import fingerprint
+from armslength.declarations import services as declarations
 from armslength.declarations.models import Affiliation
 from armslength.engine.codes import TIE_KINDS
 from armslength.register.models import Body, Establishment, Organisation, Person, Secondment
+from armslength.register.services import (
+    secondment_create,
+    secondment_delete,
+    secondment_update,
+)
 from armslength.reports.report import build_report, csv_value
 from armslength.screening.services import screen_register
-from armslength.visits.models import Assignment, PlaceRequest, Visit
+from armslength.visits.models import Assignment, Override, PlaceRequest, Visit
 from armslength.visits.services import (
     AssignmentRefused,
+    OverrideRefused,
     PlaceRequestRefused,
     assignment_add,
     assignment_remove,
+    override_decide,
+    override_request,
     person_leaving_set,
     place_request_create,
     visit_update,
@@ -73,11 +84,26 @@ class RecordViewSet(viewsets.ModelViewSet):
         return qs.select_related(*self.select_related).order_by("pk")
 
     def perform_create(self, serializer):
-        with as_caller(self.request):
-            serializer.save(**self.create_defaults())
+        with transaction.atomic(), as_caller(self.request):
+            self.add(serializer)
+
+    def add(self, serializer):
+        """The service step of POST; record types with rules override it."""
+        saved = serializer.save(**self.create_defaults())
+        hooks.record_changed(saved, user=self.request.user)
 
     def create_defaults(self) -> dict:
         return {}
+
+    def change(self, serializer):
+        """The service step of PUT/PATCH; record types with rules override it."""
+        saved = serializer.save()
+        hooks.record_changed(saved, user=self.request.user)
+
+    def remove(self, instance):
+        """The service step of DELETE; record types with rules override it."""
+        instance.delete()
+        hooks.record_changed(instance, user=self.request.user)
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -94,12 +120,12 @@ class RecordViewSet(viewsets.ModelViewSet):
                 current = model._default_manager.select_for_update().get(pk=serializer.instance.pk)
                 if expected.strip('"') != fingerprint(current):
                     raise PreconditionFailed()
-            serializer.save()
+            self.change(serializer)
 
     def perform_destroy(self, instance):
-        with as_caller(self.request):
+        with transaction.atomic(), as_caller(self.request):
             try:
-                instance.delete()
+                self.remove(instance)
             except ProtectedError:
                 raise exceptions.ValidationError(
                     _("Other records still refer to this one; remove those first.")
@@ -188,11 +214,29 @@ class SecondmentFilter(filters.FilterSet):
 
 
 class SecondmentViewSet(RecordViewSet):
+    """Secondments through `register.services`: each raises visit alerts and findings."""
+
     access_model = Secondment
     serializer_class = s.SecondmentSerializer
     filterset_class = SecondmentFilter
     lookup_field = "pk"
     select_related = ("person", "origin", "origin_establishment", "return_establishment")
+
+    def add(self, serializer):
+        values = dict(serializer.validated_data)
+        serializer.instance = secondment_create(
+            person=values.pop("person"), values=values, user=self.request.user
+        )
+
+    def change(self, serializer):
+        serializer.instance = secondment_update(
+            secondment=serializer.instance,
+            values=dict(serializer.validated_data),
+            user=self.request.user,
+        )
+
+    def remove(self, instance):
+        secondment_delete(secondment=instance, user=self.request.user)
 
 
 class AffiliationFilter(filters.FilterSet):
@@ -229,8 +273,24 @@ class AffiliationViewSet(RecordViewSet):
     lookup_field = "pk"
     select_related = ("person", "establishment", "organisation")
 
-    def create_defaults(self) -> dict:
-        return {"declared_by": self.request.user}
+    def add(self, serializer):
+        values = dict(serializer.validated_data)
+        serializer.instance = declarations.declaration_create(
+            person=values.pop("person"), values=values, user=self.request.user
+        )
+
+    def change(self, serializer):
+        """A declarant's change of a reviewed declaration goes back to review (as on the web)."""
+        fresh = Affiliation.objects.select_for_update().get(pk=serializer.instance.pk)
+        serializer.instance = declarations.declaration_update(
+            declaration=fresh, values=dict(serializer.validated_data), user=self.request.user
+        )
+
+    def remove(self, instance):
+        try:
+            declarations.declaration_delete(declaration=instance, user=self.request.user)
+        except declarations.DeclarationRefused as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
 
 
 class VisitFilter(filters.FilterSet):
@@ -342,6 +402,76 @@ class PlaceRequestViewSet(RecordViewSet):
                 )
             except PlaceRequestRefused as exc:
                 raise exceptions.ValidationError({"body": [str(exc)]}) from None
+
+
+class OverrideViewSet(RecordViewSet):
+    """Overrides: asked for by a manager, decided by a second one (`POST .../decide/`)."""
+
+    access_model = Override
+    serializer_class = s.OverrideSerializer
+    lookup_field = "pk"
+    select_related = ("visit", "person", "requested_by", "decided_by")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def add(self, serializer):
+        data = serializer.validated_data
+        if not access.can(self.request.user, "override.request", data["visit"]):
+            raise exceptions.PermissionDenied("Overrides are requested by the body's managers.")
+        try:
+            serializer.instance = override_request(
+                visit=data["visit"],
+                person=data["person"],
+                verdict_to=data["verdict_to"],
+                reason=data["reason"],
+                user=self.request.user,
+            )
+        except OverrideRefused as exc:
+            raise exceptions.ValidationError({"verdict_to": [str(exc)]}) from None
+
+    @extend_schema(request=s.OverrideDecisionSerializer, responses={200: s.OverrideSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        override = self.get_object()
+        if not access.can_write(request.user, override):
+            raise exceptions.PermissionDenied("Overrides are decided by the body's managers.")
+        decision = s.OverrideDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        with transaction.atomic(), as_caller(request):
+            try:
+                override = override_decide(
+                    override=override,
+                    decision=decision.validated_data["decision"],
+                    user=request.user,
+                )
+            except OverrideRefused as exc:
+                raise exceptions.PermissionDenied(str(exc)) from None
+        return Response(s.OverrideSerializer(override, context={"request": request}).data)
+
+
+class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Conflict-of-interest assessments of secondees (UK-12): read, and sign off."""
+
+    access_model = Assessment
+    serializer_class = s.AssessmentSerializer
+
+    def get_queryset(self):
+        return (
+            access.readable(self.request.user, Assessment)
+            .select_related("person", "signed_off_by")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=None, responses={200: s.AssessmentSerializer})
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        assessment = self.get_object()
+        if not access.can(request.user, "assessment.sign_off", assessment):
+            raise exceptions.PermissionDenied(
+                "Only a manager of the person's body signs an assessment off, once."
+            )
+        with as_caller(request):
+            assessment_sign_off(assessment=assessment, user=request.user)
+        return Response(s.AssessmentSerializer(assessment).data)
 
 
 class FindingFilter(filters.FilterSet):

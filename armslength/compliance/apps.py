@@ -9,6 +9,8 @@ class ComplianceConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from armslength.compliance import models
+        from armslength.compliance.services import findings_after_facts
+        from armslength.core.hooks import on_facts_changed
 
         auditlog.register(models.Assessment, m2m_fields={"cleared_organisations"})
         # Supervision notes and interference reports are confidential: the trail
@@ -25,3 +27,5 @@ class ComplianceConfig(AppConfig):
         auditlog.register(models.InterferenceAction, mask_fields=["text"])
         auditlog.register(models.DeclarationRound)
         auditlog.register(models.RoundResponse)
+        # findings follow every change of the facts they are computed from
+        on_facts_changed(findings_after_facts, order=10)

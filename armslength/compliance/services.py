@@ -99,6 +99,11 @@ def findings_sync(*, screening: RegisterScreening | None = None) -> list[Finding
     return list(FindingRecord.objects.filter(closed_at__isnull=True))
 
 
+def findings_after_facts(*, people=(), user=None) -> None:
+    """The `core.hooks` consequence of changed facts: the findings are computed again."""
+    findings_sync()
+
+
 # --- acknowledgements ------------------------------------------------------------
 
 

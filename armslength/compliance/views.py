@@ -31,6 +31,7 @@ from armslength.compliance.models import (
     RoundResponse,
     Supervision,
 )
+from armslength.compliance.safeguards import assessment_sign_off
 from armslength.compliance.services import (
     InterferenceRefused,
     acknowledgement_give,
@@ -58,10 +59,7 @@ def _assessor_is_the_manager(request, assessment) -> None:
 
 
 def _assessment_context(request, assessment) -> dict:
-    return {
-        "can_sign_off": access.can_write(request.user, assessment)
-        and assessment.signed_off_at is None
-    }
+    return {"can_sign_off": access.can(request.user, "assessment.sign_off", assessment)}
 
 
 def _supervision_context(request, supervision) -> dict:
@@ -312,12 +310,8 @@ class SignOffView(View):
 
     def post(self, request, pk):
         assessment = access.get_writable(request.user, Assessment, pk)
-        if assessment.signed_off_at is None:
-            assessment.signed_off_at = timezone.now()
-            assessment.signed_off_by = request.user
-            if assessment.assessor_id is None:
-                assessment.assessor = request.user
-            assessment.save()
+        if access.can(request.user, "assessment.sign_off", assessment):
+            assessment_sign_off(assessment=assessment, user=request.user)
             messages.success(request, _("Assessment signed off."))
         return HttpResponseRedirect(assessment.get_absolute_url())
 

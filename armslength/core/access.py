@@ -55,17 +55,49 @@ class Policy:
     #: (unannounced visits: see visits/visibility.py); auditors are never restricted
     restrict: Callable | None = None
     #: named actions beyond read and write, each (user, row) -> bool: e.g. who may add
-    #: people to a joint visit's team, or who may read a team member's verdict
-    actions: tuple[tuple[str, Callable], ...] = ()
+    #: people to a joint visit's team, or who may read a team member's verdict; asked as
+    #: `may(user, action, row)` or `can(user, "<name>.<action>", obj)` ("override.decide")
+    actions: tuple[tuple[str, Callable], ...] | dict[str, Callable] = ()
     #: which audit entries of a row's history the user may read, (user, entries) -> entries
     history: Callable | None = None
+    #: the name actions are asked by in `can`; the model's name when empty
+    name: str = ""
 
 
 _POLICIES: dict[type[Model], Policy] = {}
+_ACTIONS: dict[str, Callable] = {}
 
 
 def register(model: type[Model], policy: Policy) -> None:
     _POLICIES[model] = policy
+    name = policy.name or model._meta.model_name
+    for action, rule in dict(policy.actions).items():
+        _ACTIONS[f"{name}.{action}"] = rule
+
+
+def register_actions(name: str, actions: dict[str, Callable]) -> None:
+    """Actions that belong to no record type (reading the report, planning, the audit log)."""
+    for action, rule in actions.items():
+        _ACTIONS[f"{name}.{action}"] = rule
+
+
+def registered_policies() -> dict[type[Model], Policy]:
+    return dict(_POLICIES)
+
+
+def registered_actions() -> list[str]:
+    return sorted(_ACTIONS)
+
+
+def can(user, action: str, obj: Model | None = None) -> bool:
+    """May `user` do `action` (to `obj`)? Views, the API, the menu and templates ask this
+    instead of comparing roles; an action nobody registered is refused, not open."""
+    rule = _ACTIONS.get(action)
+    if rule is None:
+        raise LookupError(f"No access rule for the action {action!r}")
+    if _role(user) is None:
+        return False
+    return bool(rule(user, obj))
 
 
 def policy_for(model: type[Model]) -> Policy:

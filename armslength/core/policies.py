@@ -13,7 +13,7 @@ from armslength.compliance.models import (
     RoundResponse,
     Supervision,
 )
-from armslength.core.access import ALL_ROLES, Policy, register
+from armslength.core.access import ALL_ROLES, Policy, can_write, may, register
 from armslength.declarations.models import Affiliation
 from armslength.register import models as register_models
 from armslength.reports.models import Narrative, Snapshot
@@ -38,6 +38,17 @@ from armslength.visits.visibility import (
 )
 
 C, M = Role.COORDINATOR, Role.MANAGER
+A, S = Role.AUDITOR, Role.STAFF
+
+
+def _own_place(user, assignment) -> bool:
+    return bool(user.person_id) and assignment.person_id == user.person_id
+
+
+def _is(user, *roles: Role) -> bool:
+    """The one place outside `access.py` where a role is compared: the actions below."""
+    return Role(user.role) in roles
+
 
 register(register_models.Body, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C})))
 # Organisations and establishments are shared reference data: every body visits
@@ -77,9 +88,40 @@ register(
 
 # Declarations: a staff member declares their own; their body's managers review
 # them; auditors read. The content of ties goes no further (SPEC "Who sees what").
-register(Affiliation, Policy(body="person__body", person="person", person_writes=True))
+register(
+    Affiliation,
+    Policy(
+        body="person__body",
+        person="person",
+        person_writes=True,
+        name="declaration",
+        actions={
+            # a manager declares for the people of their body; everyone else for themself
+            "declare_for_others": lambda user, obj: _is(user, M) and bool(user.body_id),
+            # another manager of the body reviews; nobody reviews their own
+            "review": lambda user, obj: (
+                _is(user, M) and can_write(user, obj) and user.person_id != obj.person_id
+            ),
+            "end": lambda user, obj: can_write(user, obj) and obj.end is None,
+            # once reviewed, the declarant ends it; the record of it stays
+            "delete": lambda user, obj: (
+                can_write(user, obj)
+                and not (user.person_id == obj.person_id and obj.reviewed_at is not None)
+            ),
+        },
+    ),
+)
 # Supervision notes are confidential to the person, their managers and auditors.
-register(Assessment, Policy(body="person__body", person="person"))
+register(
+    Assessment,
+    Policy(
+        body="person__body",
+        person="person",
+        actions={
+            "sign_off": lambda user, obj: can_write(user, obj) and obj.signed_off_at is None,
+        },
+    ),
+)
 register(Supervision, Policy(body="person__body", person="person"))
 register(Acknowledgement, Policy(body="person__body", person="person"))
 # A joint visit is visible to the managers of every body taking part; the lead
@@ -99,7 +141,24 @@ register(
     ),
 )
 # An override is about a person: their own body's managers ask for and approve it.
-register(Override, Policy(body="person__body", restrict=restrict_through_visit))
+register(
+    Override,
+    Policy(
+        body="person__body",
+        restrict=restrict_through_visit,
+        actions={
+            # obj: the visit; a manager of a body that staffs it asks
+            "request": lambda user, obj: _is(user, M) and may(user, "staff", obj),
+            # a second manager decides: never the one who asked, and only once
+            "decide": lambda user, obj: (
+                _is(user, M)
+                and can_write(user, obj)
+                and obj.requested_by_id != user.pk
+                and obj.status == "requested"
+            ),
+        },
+    ),
+)
 # The policy in force is everyone's to read (UK-8: into staff handbooks); the
 # coordinator adopts new versions.
 register(PolicyVersion, Policy(shared_read=ALL_ROLES, shared_write=frozenset({C})))
@@ -140,7 +199,11 @@ register(
         read_also=("visit__body", "visit__partner_bodies"),
         person="person",
         restrict=restrict_through_visit,
-        actions=(("see_assessment", may_see_assessment),),
+        actions=(
+            ("see_assessment", may_see_assessment),
+            # only the team member accepts their own place
+            ("accept", lambda user, obj: bool(user.person_id) and obj.person_id == user.person_id),
+        ),
     ),
 )
 register(Unavailability, Policy(body="person__body", person="person"))
@@ -150,7 +213,14 @@ register(
     PlaceRequest,
     Policy(body="visit__body", read_also=("body",), restrict=restrict_through_visit),
 )
-register(PlanningRun, Policy(body="body"))
+register(
+    PlanningRun,
+    Policy(
+        body="body",
+        # body managers plan their own body's visits
+        actions={"start": lambda user, obj: _is(user, M) and bool(user.body_id)},
+    ),
+)
 # Year-end figures: the coordinator freezes every body's year and reads them all;
 # a manager reads and enters (earlier years by hand) their own body's.
 register(Snapshot, Policy(shared_read=frozenset({C}), shared_write=frozenset({C}), body="body"))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from armslength.core import access, access_log
+from armslength.core import access, access_log, hooks
 from armslength.core.exports import export_response, requested_format
 from armslength.core.forms import scope_choices
 
@@ -176,6 +176,13 @@ class ObjectEditView(ObjectMixin, View):
     def prepare_new(self, request, obj) -> None:
         """Fill in what a new record takes from its context (who declared it…)."""
 
+    def save(self, request, form, obj):
+        """Save through the record type's service; the generic one saves the form and runs the
+        consequences of a changed fact (`core.hooks`). Record types with rules override it."""
+        saved = form.save()
+        hooks.record_changed(saved, user=request.user)
+        return saved
+
     def after_save(self, request, obj) -> None:
         """Consequences of a saved change (alerts, derived facts), in the same transaction."""
 
@@ -223,7 +230,7 @@ class ObjectEditView(ObjectMixin, View):
         with transaction.atomic():
             if obj.pk and (conflict := self.changed_meanwhile(request, obj)):
                 return conflict
-            saved = form.save()
+            saved = self.save(request, form, obj)
             self.after_save(request, saved)
         message = _("Saved: %(record)s") if pk else _("Added: %(record)s")
         messages.success(request, message % {"record": saved})
@@ -235,6 +242,14 @@ class ObjectEditView(ObjectMixin, View):
 
 class ObjectDeleteView(ObjectMixin, View):
     template_name = "core/object_confirm_delete.html"
+    #: the service's refusal, shown as a message (e.g. a reviewed declaration is ended instead)
+    refused: type[Exception] | tuple = ()
+
+    def delete(self, request, obj) -> None:
+        """Delete through the record type's service; the generic one deletes and runs the
+        consequences of a changed fact (`core.hooks`)."""
+        obj.delete()
+        hooks.record_changed(obj, user=request.user)
 
     def get(self, request, pk):
         obj = access.get_writable(request.user, self.model, pk)
@@ -245,7 +260,10 @@ class ObjectDeleteView(ObjectMixin, View):
         label = str(obj)
         try:
             with transaction.atomic():
-                obj.delete()
+                self.delete(request, obj)
+        except self.refused as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(obj.get_absolute_url())
         except ProtectedError as exc:
             names = ", ".join(sorted({str(o) for o in exc.protected_objects})[:5])
             messages.error(
@@ -437,6 +455,7 @@ def record_views(
     initial_from_query=(),
     prepare_new=None,
     edit_base=None,
+    delete_base=None,
     detail_context=None,
 ) -> dict:
     """The standard list/detail/edit/delete/history views of one record type.
@@ -479,7 +498,7 @@ def record_views(
             },
         ),
         "Edit": type(f"{model.__name__}EditView", (Edit,), {**attrs, "form_class": form_class}),
-        "Delete": type(f"{model.__name__}DeleteView", (ObjectDeleteView,), attrs),
+        "Delete": type(f"{model.__name__}DeleteView", (delete_base or ObjectDeleteView,), attrs),
         "History": type(f"{model.__name__}HistoryView", (ObjectHistoryView,), attrs),
     }
     return views

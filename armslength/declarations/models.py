@@ -1,9 +1,11 @@
 """Declared interests (APT: conflict of interest): affiliations and personal ties.
 
 A declaration counts from the moment it is made, reviewed or not: the engine
-reads every affiliation whatever its review status. Review records the
-manager's decision; the content of a personal tie stays with the person, their
-body's managers and auditors.
+reads every affiliation whatever its review status. Once reviewed, the
+declarant's own change waits in `proposed` until a manager accepts it
+(`declarations/services.py`). Review records the manager's decision; the
+content of a personal tie stays with the person, their body's managers and
+auditors.
 """
 
 from __future__ import annotations
@@ -99,6 +101,9 @@ class Affiliation(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    #: the declarant's change of a reviewed declaration, waiting for review (field -> value);
+    #: the fields above keep what was reviewed, and the engine reads those
+    proposed = models.JSONField(_("change awaiting review"), default=dict, blank=True)
 
     class Meta:
         ordering = ["person__name", "-start"]

@@ -7,7 +7,7 @@ import datetime as dt
 import django_filters as filters
 import django_tables2 as tables
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,15 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from armslength.accounts.models import Role
 from armslength.core import access, labels
-from armslength.core.views import ObjectEditView, record_views
+from armslength.core.views import ObjectDeleteView, ObjectEditView, record_views
+from armslength.declarations import services
 from armslength.declarations.forms import AffiliationForm, EndForm, ReviewForm
 from armslength.declarations.models import Affiliation, ReviewStatus
 from armslength.engine import codes
 from armslength.register.filters import SearchFilterSet
 from armslength.register.models import Person
-from armslength.visits.services import visit_alerts_for_person
 
 
 class AffiliationFilterSet(SearchFilterSet):
@@ -55,20 +54,32 @@ class AffiliationTable(tables.Table):
 class AffiliationEditView(ObjectEditView):
     """A staff member declares for themself; a manager for the people of their body.
 
-    When the person changes a declaration it goes back for review.
+    Saving goes through `declarations.services`: once a declaration is reviewed,
+    its declarant's change waits for a manager's review.
     """
 
     def make_form(self, request, obj, data=None, files=None):
-        if request.user.role == Role.STAFF and data is not None:
-            obj.status = ReviewStatus.PENDING
         form = super().make_form(request, obj, data, files)
-        if request.user.role == Role.STAFF:
+        if not access.can(request.user, "declaration.declare_for_others"):
             form.fields["person"].queryset = Person.objects.filter(pk=request.user.person_id)
             form.initial.setdefault("person", request.user.person_id)
         return form
 
-    def after_save(self, request, obj) -> None:
-        visit_alerts_for_person(person=obj.person)
+    def save(self, request, form, obj):
+        values = {k: v for k, v in form.cleaned_data.items() if k in services.DECLARED_FIELDS}
+        if obj.pk is None:
+            return services.declaration_create(
+                person=values.pop("person"), values=values, user=request.user
+            )
+        fresh = Affiliation.objects.select_for_update().get(pk=obj.pk)
+        return services.declaration_update(declaration=fresh, values=values, user=request.user)
+
+
+class AffiliationDeleteView(ObjectDeleteView):
+    refused = services.DeclarationRefused
+
+    def delete(self, request, obj) -> None:
+        services.declaration_delete(declaration=obj, user=request.user)
 
 
 def _declared_by(request, affiliation) -> None:
@@ -79,8 +90,9 @@ def _declared_by(request, affiliation) -> None:
 def _detail_context(request, declaration) -> dict:
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     return {
-        "can_review": request.user.role == Role.MANAGER
-        and access.can_write(request.user, declaration),
+        "can_review": access.can(request.user, "declaration.review", declaration),
+        "can_delete": access.can(request.user, "declaration.delete", declaration),
+        "proposed": services.proposed_values(declaration),
         "review_form": ReviewForm(initial={"status": declaration.status}),
         "end_form": EndForm(initial={"end": yesterday}),
     }
@@ -97,6 +109,7 @@ affiliation_views = record_views(
     initial_from_query=("person",),
     prepare_new=_declared_by,
     edit_base=AffiliationEditView,
+    delete_base=AffiliationDeleteView,
     detail_context=_detail_context,
 )
 
@@ -106,10 +119,22 @@ class ReviewView(View):
 
     def post(self, request, pk):
         declaration = access.get_readable(request.user, Affiliation, pk)
-        if request.user.role != Role.MANAGER or not access.can_write(request.user, declaration):
+        if not access.can(request.user, "declaration.review", declaration):
             raise PermissionDenied(_("Declarations are reviewed by the body's managers."))
         form = ReviewForm(request.POST)
-        if not form.is_valid():
+        if form.is_valid():
+            try:
+                services.declaration_review(
+                    declaration=declaration,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except services.DeclarationRefused as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        if form.errors:
             return render(
                 request,
                 "declarations/affiliation_detail.html",
@@ -122,11 +147,7 @@ class ReviewView(View):
                 },
                 status=400,
             )
-        declaration.status = form.cleaned_data["status"]
-        declaration.review_note = form.cleaned_data["note"]
-        declaration.reviewed_by = request.user
-        declaration.reviewed_at = timezone.now()
-        declaration.save()
+        declaration.refresh_from_db()
         messages.success(
             request, _("Review recorded: %(s)s") % {"s": declaration.get_status_display()}
         )
@@ -139,18 +160,21 @@ class EndView(View):
     def post(self, request, pk):
         declaration = access.get_writable(request.user, Affiliation, pk)
         form = EndForm(request.POST)
-        if form.is_valid():
-            end: dt.date = form.cleaned_data["end"]
-            if declaration.start and end < declaration.start:
-                messages.error(
-                    request,
-                    _("It cannot end before it started (%(d)s).")
-                    % {"d": declaration.start.isoformat()},
-                )
-            else:
-                declaration.end = end
-                declaration.save()
-                messages.success(request, _("Ended on %(d)s.") % {"d": end.isoformat()})
-        else:
+        if not form.is_valid():
             messages.error(request, _("Give the date it ended."))
+            return HttpResponseRedirect(declaration.get_absolute_url())
+        end: dt.date = form.cleaned_data["end"]
+        try:
+            ended = services.declaration_end(declaration=declaration, end=end, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(declaration.get_absolute_url())
+        if ended.proposed:
+            messages.success(
+                request,
+                _("Ending on %(d)s sent for review: it applies once a manager accepts it.")
+                % {"d": end.isoformat()},
+            )
+        else:
+            messages.success(request, _("Ended on %(d)s.") % {"d": end.isoformat()})
         return HttpResponseRedirect(declaration.get_absolute_url())

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from armslength.compliance.models import Assessment
-from armslength.core import access, access_log, labels
+from armslength.core import access, access_log, hooks, labels
 from armslength.core.forms import DateInput, scope_choices
 from armslength.core.views import ObjectDeleteView, ObjectEditView, record_views
 from armslength.declarations.models import Affiliation
@@ -35,13 +35,18 @@ from armslength.register.models import (
     outside_npm_unit,
 )
 from armslength.register.privacy import subject_access_json
+from armslength.register.services import (
+    secondment_create,
+    secondment_delete,
+    secondment_update,
+)
 from armslength.screening.services import (
     establishment_results,
     findings_for_people,
     person_results,
     screen_register,
 )
-from armslength.visits.services import person_leaving_set, visit_alerts_for_person
+from armslength.visits.services import person_leaving_set
 
 
 def _body_context(request, body) -> dict:
@@ -153,11 +158,11 @@ class PersonEditView(ObjectEditView):
         with transaction.atomic():
             if obj.pk and (conflict := self.changed_meanwhile(request, obj)):
                 return conflict
-            person = form.save()
-            if second is not None and second.is_filled():
-                secondment = second.save(commit=False)
-                secondment.person = person
-                secondment.save()
+            with hooks.facts_batch():
+                person = form.save()
+                hooks.record_changed(person, user=request.user)
+                if second is not None and second.is_filled():
+                    secondment_create(person=person, values=second.cleaned_data, user=request.user)
             if person.left and person.left != left_before:
                 # a leaving date opens the exit checklist, whichever page set it
                 person_leaving_set(person=person, left=person.left, user=request.user)
@@ -168,8 +173,18 @@ class PersonEditView(ObjectEditView):
 
 
 class SecondmentEditView(ObjectEditView):
-    def after_save(self, request, obj) -> None:
-        visit_alerts_for_person(person=obj.person)
+    """Through `register.services`: a secondment raises visit alerts and findings."""
+
+    def save(self, request, form, obj):
+        values = dict(form.cleaned_data)
+        if obj.pk is None:
+            return secondment_create(person=values.pop("person"), values=values, user=request.user)
+        return secondment_update(secondment=obj, values=values, user=request.user)
+
+
+class SecondmentDeleteView(ObjectDeleteView):
+    def delete(self, request, obj) -> None:
+        secondment_delete(secondment=obj, user=request.user)
 
 
 body_views = record_views(
@@ -222,6 +237,7 @@ secondment_views = record_views(
     select_related=("person", "origin", "origin_establishment", "return_establishment"),
     initial_from_query=("person",),
     edit_base=SecondmentEditView,
+    delete_base=SecondmentDeleteView,
 )
 training_views = record_views(
     TrainingRecord,

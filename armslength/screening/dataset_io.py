@@ -16,10 +16,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from armslength.compliance.models import Acknowledgement, Assessment, Supervision
-from armslength.declarations.models import Affiliation
+from armslength.compliance.safeguards import assessment_sign_off
+from armslength.core.hooks import facts_batch, facts_changed
+from armslength.declarations.models import Affiliation, ReviewStatus
+from armslength.declarations.services import declaration_create
 from armslength.engine.dataset import FORMAT, DatasetError, load_dataset
 from armslength.engine.facts import Dataset
 from armslength.engine.policy import PolicyError, load_policy_text
@@ -32,6 +34,7 @@ from armslength.register.models import (
     Secondment,
     expertise_vocabulary,
 )
+from armslength.register.services import secondment_create
 from armslength.screening.models import PolicyVersion
 from armslength.visits.models import Visit
 
@@ -343,15 +346,30 @@ class _Importer:
         self.people: dict[str, Person] = {}
 
     def run(self) -> None:
-        self._expertise()
-        self._bodies()
-        self._organisations()
-        self._establishments()
-        self._works_at()
-        self._people()
-        self._facts()
-        self._visits()
-        self._policy_versions()
+        # one batch: the consequences (visit alerts, findings) run once, after the last record
+        with facts_batch():
+            self._expertise()
+            self._bodies()
+            self._organisations()
+            self._establishments()
+            self._works_at()
+            self._people()
+            self._facts()
+            self._visits()
+            self._policy_versions()
+            facts_changed(people=self.people.values(), user=self.actor)
+
+    def through(self, service, path: str, section: str, **kwargs):
+        """A record written by its service (as through the web), its errors kept by path."""
+        try:
+            saved = service(**kwargs)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                where = path if name == "__all__" else f"{path}.{name}"
+                self.report.errors.extend(f"{where}: {m}" for m in messages)
+            return None
+        self.report.count(section, True)
+        return saved
 
     def _policy_versions(self) -> None:
         """Adopted versions, each once: matched by version and adoption time."""
@@ -508,44 +526,54 @@ class _Importer:
     def _facts(self) -> None:
         for i, r in self.rows("secondments"):
             rec = r.get("recruitment") or {}
-            s = Secondment(
+            self.through(
+                secondment_create,
+                f"secondments[{i}]",
+                "secondments",
                 person=self._person(r["person"]),
-                origin=self._org(r.get("origin")),
-                origin_establishment=self._est(r.get("origin_establishment")),
-                return_establishment=self._est(r.get("return_establishment")),
-                start=_parse(r.get("start")),
-                end=_parse(r.get("end")),
-                open_process=bool(rec.get("open_process")),
-                published_criteria=bool(rec.get("published_criteria")),
-                justification=rec.get("justification") or "",
-                inclusive=rec.get("inclusive"),
-                merit_based=rec.get("merit_based"),
+                values={
+                    "origin": self._org(r.get("origin")),
+                    "origin_establishment": self._est(r.get("origin_establishment")),
+                    "return_establishment": self._est(r.get("return_establishment")),
+                    "start": _parse(r.get("start")),
+                    "end": _parse(r.get("end")),
+                    "open_process": bool(rec.get("open_process")),
+                    "published_criteria": bool(rec.get("published_criteria")),
+                    "justification": rec.get("justification") or "",
+                    "inclusive": rec.get("inclusive"),
+                    "merit_based": rec.get("merit_based"),
+                },
+                user=self.actor,
             )
-            self.save(s, f"secondments[{i}]", "secondments", True)
         for i, r in self.rows("affiliations"):
-            a = Affiliation(
+            a = self.through(
+                declaration_create,
+                f"affiliations[{i}]",
+                "affiliations",
                 person=self._person(r["person"]),
-                kind=r["kind"],
-                establishment=self._est(r.get("establishment")),
-                organisation=self._org(r.get("organisation")),
-                role=r.get("role") or "",
-                detail=r.get("detail") or "",
-                with_role=r.get("with_role") or "",
-                start=_parse(r.get("start")),
-                end=_parse(r.get("end")),
-                on_leave=bool(r.get("on_leave")),
-                declared_by=self.actor,
+                values={
+                    "kind": r["kind"],
+                    "establishment": self._est(r.get("establishment")),
+                    "organisation": self._org(r.get("organisation")),
+                    "role": r.get("role") or "",
+                    "detail": r.get("detail") or "",
+                    "with_role": r.get("with_role") or "",
+                    "start": _parse(r.get("start")),
+                    "end": _parse(r.get("end")),
+                    "on_leave": bool(r.get("on_leave")),
+                },
+                user=self.actor,
+                status=r.get("status") or ReviewStatus.PENDING,
             )
-            if r.get("status"):
-                a.status = r["status"]
-            if r.get("declared_at"):
-                a.declared_at = dt.datetime.fromisoformat(r["declared_at"])
-            a.review_note = r.get("review_note") or ""
-            if r.get("reviewed_at"):
-                a.reviewed_at = dt.datetime.fromisoformat(r["reviewed_at"])
-            # the reviewer's account, where it exists in this register
-            a.reviewed_by = _user(r.get("reviewed_by"))
-            self.save(a, f"affiliations[{i}]", "affiliations", True)
+            if a is not None:
+                if r.get("declared_at"):
+                    a.declared_at = dt.datetime.fromisoformat(r["declared_at"])
+                a.review_note = r.get("review_note") or ""
+                if r.get("reviewed_at"):
+                    a.reviewed_at = dt.datetime.fromisoformat(r["reviewed_at"])
+                # the reviewer's account, where it exists in this register
+                a.reviewed_by = _user(r.get("reviewed_by"))
+                a.save(update_fields=["declared_at", "review_note", "reviewed_at", "reviewed_by"])
         for i, r in self.rows("assessments"):
             a = Assessment(
                 person=self._person(r["person"]),
@@ -553,14 +581,13 @@ class _Importer:
                 next_review=_parse(r.get("next_review")),
                 areas_considered=r.get("areas_considered") or "",
                 restrictions=r.get("restrictions") or "",
-                # The dataset lists assessments that were carried out.
-                signed_off_at=timezone.now(),
-                signed_off_by=self.actor,
             )
             if self.save(a, f"assessments[{i}]", "assessments", True):
                 a.cleared_organisations.set(
                     self._org(k) for k in r.get("cleared_organisations") or []
                 )
+                # The dataset lists assessments that were carried out: signed off as on the web.
+                assessment_sign_off(assessment=a, user=self.actor)
         for i, r in self.rows("supervisions"):
             s = Supervision(
                 person=self._person(r["person"]),

@@ -21,11 +21,16 @@ from dataclasses import dataclass, field
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
+from armslength.core.hooks import facts_batch, record_changed
 from armslength.core.keys import in_namespace
 from armslength.declarations.models import Affiliation, ReviewStatus
+from armslength.declarations.services import (
+    DECLARED_FIELDS,
+    declaration_create,
+    declaration_update,
+)
 from armslength.register.models import (
     RECRUITMENT_QUESTIONS,
     Body,
@@ -35,6 +40,7 @@ from armslength.register.models import (
     Secondment,
     unrecorded_secondee,
 )
+from armslength.register.services import secondment_create, secondment_update
 from armslength.spreadsheets.columns import BODY_KINDS, CellError, Column, Kind, blank
 from armslength.spreadsheets.reading import Sheet
 
@@ -458,15 +464,11 @@ def apply(plan: Plan, *, user=None, progress: Progress | None = None) -> dict[st
     if plan.errors:
         raise ImportRejected(plan)
     writes = [c for c in plan.changes if c.action != "unchanged"]
-    with transaction.atomic(), set_actor(user) if user else nullcontext():
+    # one batch: the consequences (visit alerts, findings) run once, after the last row
+    with transaction.atomic(), set_actor(user) if user else nullcontext(), facts_batch():
         for done, change in enumerate(_parents_first(writes), start=1):
-            instance = change.instance
-            if isinstance(instance, Affiliation) and instance.pk is None:
-                instance.declared_by = user
-                instance.reviewed_by = user
-                instance.reviewed_at = timezone.now()
-            left_before = _left_before(instance)
-            instance.save()
+            left_before = _left_before(change.instance)
+            instance = _save(change.instance, user)
             for name, targets in change.many.items():
                 getattr(instance, name).set(targets)
             _leaving(instance, left_before, user)
@@ -489,6 +491,35 @@ def _leaving(instance, left_before, user) -> None:
         from armslength.visits.services import person_leaving_set
 
         person_leaving_set(person=instance, left=instance.left, user=user)
+
+
+def _save(instance, user):
+    """Through the record type's service, as a change made on the web would be."""
+    if isinstance(instance, Affiliation):
+        values = {f: getattr(instance, f) for f in DECLARED_FIELDS}
+        if instance.pk is None:
+            # declarations kept elsewhere arrive reviewed, by the manager importing them
+            return declaration_create(
+                person=values.pop("person"),
+                values=values,
+                user=user,
+                status=ReviewStatus.ACCEPTED,
+                note=instance.review_note,
+            )
+        current = Affiliation.objects.select_for_update().get(pk=instance.pk)
+        return declaration_update(declaration=current, values=values, user=user)
+    if isinstance(instance, Secondment):
+        values = {
+            f.name: getattr(instance, f.name)
+            for f in Secondment._meta.concrete_fields
+            if f.name not in ("id", "person")
+        }
+        if instance.pk is None:
+            return secondment_create(person=instance.person, values=values, user=user)
+        return secondment_update(secondment=instance, values=values, user=user)
+    instance.save()
+    record_changed(instance, user=user)
+    return instance
 
 
 def _parents_first(changes: list[Change]) -> list[Change]:

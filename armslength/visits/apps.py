@@ -8,6 +8,7 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from armslength.core.hooks import on_facts_changed
         from armslength.visits.models import (
             Assignment,
             Override,
@@ -17,6 +18,7 @@ class VisitsConfig(AppConfig):
             Visit,
             VisitAlert,
         )
+        from armslength.visits.services import visit_alerts_after_facts
 
         auditlog.register(Visit, m2m_fields={"partner_bodies"})
         auditlog.register(Override)
@@ -25,3 +27,5 @@ class VisitsConfig(AppConfig):
         auditlog.register(Unavailability)
         auditlog.register(PlaceRequest)
         auditlog.register(PlanningRun, include_fields=["status", "cancel_requested"])
+        # a new declaration or secondment, from any door, alerts the visits it affects
+        on_facts_changed(visit_alerts_after_facts, order=60)

@@ -961,3 +961,81 @@ def person_later_places_remove(*, person: Person, user=None) -> list[VisitAlert]
                 )
             )
     return alerts
+
+
+# --- overrides, places -----------------------------------------------------------------------
+
+#: what each overridable verdict may be lowered to; block and preparation_only never (UK-14; APT)
+OVERRIDABLE = {Verdict.RESTRICTED: ("declared", "clear"), Verdict.DECLARED: ("clear",)}
+
+
+class OverrideRefused(Exception):
+    """An override that may not be asked for or decided; the message says why."""
+
+
+@transaction.atomic
+def override_request(
+    *, visit: Visit, person: Person, verdict_to: str, reason: str, user=None
+) -> Override:
+    """Ask to lower a `declared` or `restricted` verdict for this one visit.
+
+    It applies only once a second manager approves it (`override_decide`).
+    """
+    if not reason.strip():
+        raise OverrideRefused("Write the reason for the override.")
+    screening = screen_register()
+    result = screening.for_pair(person.key, visit.establishment.key, visit.start, visit.end)
+    if verdict_to not in OVERRIDABLE.get(result.verdict, ()):
+        raise OverrideRefused(
+            f"A {result.verdict.code.replace('_', ' ')} verdict cannot be lowered to "
+            f"{verdict_to.replace('_', ' ')}: only declared and restricted verdicts are "
+            "overridden, never block or preparation only."
+        )
+    return Override.objects.create(
+        visit=visit,
+        person=person,
+        verdict_from=result.verdict.code,
+        verdict_to=verdict_to,
+        reason=reason,
+        policy_version=screening.version,
+        requested_by=user,
+    )
+
+
+@transaction.atomic
+def override_decide(*, override: Override, decision: str, user=None) -> Override:
+    """A second manager approves or refuses: never the one who asked, and only once."""
+    override = Override.objects.select_for_update().get(pk=override.pk)
+    if user is None or override.requested_by_id == user.pk:
+        raise OverrideRefused("A second manager must approve: not the one who asked.")
+    if override.status != OverrideStatus.REQUESTED:
+        raise OverrideRefused("This override has already been decided.")
+    if decision not in (OverrideStatus.APPROVED, OverrideStatus.REFUSED):
+        raise OverrideRefused("Approve or refuse.")
+    override.status = decision
+    override.decided_by = user
+    override.decided_at = timezone.now()
+    override.save()
+    return override
+
+
+class AssignmentAcceptRefused(Exception):
+    """Only the team member accepts their own place, confirming no undeclared interest."""
+
+
+@transaction.atomic
+def assignment_accept(*, assignment: Assignment, user, no_undeclared_interest: bool) -> Assignment:
+    """The team member accepts their place, confirming they have no undeclared interest."""
+    if user is None or assignment.person_id != user.person_id:
+        raise AssignmentAcceptRefused("Only the team member accepts their own place.")
+    if not no_undeclared_interest:
+        raise AssignmentAcceptRefused("Confirm that you have no undeclared interest.")
+    assignment.accepted_at = timezone.now()
+    assignment.save()
+    return assignment
+
+
+def visit_alerts_after_facts(*, people, user=None) -> None:
+    """The `core.hooks` consequence of changed facts: alert the visits they now affect."""
+    for person in people:
+        visit_alerts_for_person(person=person)

@@ -38,7 +38,6 @@ from armslength.visits.forms import (
 from armslength.visits.models import (
     Assignment,
     Override,
-    OverrideStatus,
     PlaceRequest,
     PlanningRun,
     Role,
@@ -56,12 +55,18 @@ from armslength.visits.planning import (
     progress_words,
 )
 from armslength.visits.services import (
+    OVERRIDABLE,
+    AssignmentAcceptRefused,
     AssignmentRefused,
+    OverrideRefused,
     PlaceRequestRefused,
+    assignment_accept,
     assignment_add,
     assignment_check,
     assignment_remove,
     exit_checklist,
+    override_decide,
+    override_request,
     person_later_places_remove,
     person_leaving_set,
     place_request_create,
@@ -74,9 +79,6 @@ from armslength.visits.services import (
     visit_verdict,
 )
 from armslength.visits.tasks import run_planner
-
-#: what each overridable verdict may be lowered to; block and preparation_only never
-OVERRIDABLE = {Verdict.RESTRICTED: ("declared", "clear"), Verdict.DECLARED: ("clear",)}
 
 
 class VisitFilterSet(SearchFilterSet):
@@ -192,8 +194,8 @@ def visit_screening(request, visit: Visit) -> dict:
         "screening_rows": rows,
         "policy_version": screening.version,
         "override_form": form if overridable else None,
-        "is_manager": request.user.role == UserRole.MANAGER,
         "can_staff": access.may(request.user, "staff", visit),
+        "may_request_override": access.can(request.user, "override.request", visit),
     }
 
 
@@ -215,7 +217,7 @@ class OverrideRequestView(View):
 
     def post(self, request, pk):
         visit = access.get_readable(request.user, Visit, pk)
-        if not access.may(request.user, "staff", visit):
+        if not access.can(request.user, "override.request", visit):
             raise PermissionDenied(_("Overrides are requested by the body's managers."))
         form = OverrideRequestForm(request.POST)
         people = team_people(request, visit)
@@ -223,27 +225,17 @@ class OverrideRequestView(View):
         if not form.is_valid():
             messages.error(request, _("Choose a person, a verdict and write the reason."))
             return HttpResponseRedirect(visit.get_absolute_url())
-        person = people.get(pk=form.cleaned_data["person"])
-        screening = screen_register()
-        result = screening.for_pair(person.key, visit.establishment.key, visit.start, visit.end)
-        allowed = OVERRIDABLE.get(result.verdict, ())
-        if form.cleaned_data["verdict_to"] not in allowed:
-            # block and preparation_only are never overridden (UK-14; APT).
-            messages.error(
-                request,
-                _("A %(v)s verdict cannot be overridden.")
-                % {"v": result.verdict.code.replace("_", " ")},
+        try:
+            override_request(
+                visit=visit,
+                person=people.get(pk=form.cleaned_data["person"]),
+                verdict_to=form.cleaned_data["verdict_to"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
             )
+        except OverrideRefused as exc:
+            messages.error(request, str(exc))
             return HttpResponseRedirect(visit.get_absolute_url())
-        Override.objects.create(
-            visit=visit,
-            person=person,
-            verdict_from=result.verdict.code,
-            verdict_to=form.cleaned_data["verdict_to"],
-            reason=form.cleaned_data["reason"],
-            policy_version=screening.version,
-            requested_by=request.user,
-        )
         messages.success(request, _("Override requested; a second manager must approve it."))
         return HttpResponseRedirect(visit.get_absolute_url())
 
@@ -253,23 +245,15 @@ class OverrideDecideView(View):
 
     def post(self, request, pk):
         override = access.get_writable(request.user, Override, pk)
-        if request.user.role != UserRole.MANAGER:
+        if not access.can(request.user, "override.decide", override):
             raise PermissionDenied(_("Overrides are approved by the body's managers."))
-        if override.requested_by_id == request.user.pk:
-            messages.error(request, _("A second manager must approve: not the one who asked."))
+        try:
+            override = override_decide(
+                override=override, decision=request.POST.get("decision", ""), user=request.user
+            )
+        except OverrideRefused as exc:
+            messages.error(request, str(exc))
             return HttpResponseRedirect(override.visit.get_absolute_url())
-        if override.status != OverrideStatus.REQUESTED:
-            messages.error(request, _("This override has already been decided."))
-            return HttpResponseRedirect(override.visit.get_absolute_url())
-        decision = request.POST.get("decision")
-        if decision not in (OverrideStatus.APPROVED, OverrideStatus.REFUSED):
-            messages.error(request, _("Approve or refuse."))
-            return HttpResponseRedirect(override.visit.get_absolute_url())
-        with transaction.atomic():
-            override.status = decision
-            override.decided_by = request.user
-            override.decided_at = timezone.now()
-            override.save()
         messages.success(request, _("Override %(s)s.") % {"s": override.get_status_display()})
         return HttpResponseRedirect(override.visit.get_absolute_url())
 
@@ -413,14 +397,17 @@ class AcceptAssignmentView(View):
 
     def post(self, request, pk):
         assignment = access.get_readable(request.user, Assignment, pk)
-        if assignment.person_id != request.user.person_id:
+        if not access.can(request.user, "assignment.accept", assignment):
             raise PermissionDenied(_("Only the team member accepts their own place."))
-        if request.POST.get("no_undeclared_interest") != "on":
-            messages.error(request, _("Confirm that you have no undeclared interest."))
-        else:
-            assignment.accepted_at = timezone.now()
-            assignment.save()
+        try:
+            assignment_accept(
+                assignment=assignment,
+                user=request.user,
+                no_undeclared_interest=request.POST.get("no_undeclared_interest") == "on",
+            )
             messages.success(request, _("Accepted. Thank you."))
+        except AssignmentAcceptRefused as exc:
+            messages.error(request, str(exc))
         return HttpResponseRedirect(assignment.visit.get_absolute_url())
 
 
@@ -509,7 +496,7 @@ class ScheduleView(View):
 
 class PlanningStartView(View):
     def check(self, request):
-        if request.user.role != "manager" or not request.user.body_id:
+        if not access.can(request.user, "planningrun.start"):
             raise PermissionDenied(_("Body managers plan their body's visits."))
 
     def get(self, request):

@@ -219,3 +219,13 @@ def team_text_filter(sentence) -> str:
     from armslength.visits.team_text import team_text
 
     return team_text(sentence)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str, obj=None) -> bool:
+    """`{% can "override.decide" override as may_decide %}`: the access policy's answer,
+    so a template never compares roles itself."""
+    from armslength.core import access
+
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return user is not None and access.can(user, action, obj)
