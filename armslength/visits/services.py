@@ -101,6 +101,13 @@ class AssignmentRefused(Exception):
     def __init__(self, message: str, rule: str = ""):
         super().__init__(message)
         self.rule = rule  # the team rule that refused, when it was not the engine
+        self.audit: tuple | None = None  # (visit, log entry fields), to record it again
+
+    def record_again(self) -> None:
+        """Write the refusal's audit entry again (its first copy was rolled back)."""
+        if self.audit is not None:
+            visit, fields = self.audit
+            LogEntry.objects.log_create(visit, force_log=True, **fields)
 
 
 @dataclass
@@ -323,13 +330,11 @@ def _refuse(visit, person, role, user, check, message: str, team_rule: str = "")
         if team_rule
         else sorted({r.rule for r in check.reasons if r.verdict == check.verdict})
     )
-    LogEntry.objects.log_create(
-        visit,
-        force_log=True,
-        action=LogEntry.Action.UPDATE,
-        actor=user,
-        changes={"refused assignment": [person.name, message]},
-        additional_data={
+    fields = {
+        "action": LogEntry.Action.UPDATE,
+        "actor": user,
+        "changes": {"refused assignment": [person.name, message]},
+        "additional_data": {
             "refused": {
                 "person": person.key,
                 "role": role,
@@ -341,8 +346,11 @@ def _refuse(visit, person, role, user, check, message: str, team_rule: str = "")
             # whose refusal it is: on a joint visit only that body's managers read it
             "person_body": person.body_id,
         },
-    )
-    raise AssignmentRefused(message)
+    }
+    LogEntry.objects.log_create(visit, force_log=True, **fields)
+    refused = AssignmentRefused(message)
+    refused.audit = (visit, fields)
+    raise refused
 
 
 def visit_needs(visit: Visit) -> team.Needs:
