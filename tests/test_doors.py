@@ -118,9 +118,7 @@ def test_a_new_fact_alerts_the_visit_through_every_door(cast, client_for, visit,
     assert alert.verdict == "block" and "HMP Northbridge" in alert.text
 
 
-def test_a_new_secondment_through_the_api_alerts_the_visit(
-    cast, client_for, visit, today
-):
+def test_a_new_secondment_through_the_api_alerts_the_visit(cast, client_for, visit, today):
     cast.alice.category = "secondee"
     cast.alice.save()
     api_as(cast.hmip_manager).post(

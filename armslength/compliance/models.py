@@ -596,12 +596,40 @@ class FindingRecord(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         indexes = [models.Index(fields=["closed_at", "body"])]
+        constraints = [
+            # two computations at once (a change and the daily run) may both try to open a
+            # finding: the database keeps one, so none is left open forever as a twin
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_finding_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.text}"
 
     def get_absolute_url(self) -> str:
         return reverse("compliance:dashboard")
+
+
+class FindingsComputed(models.Model):
+    """When the findings were last computed, and why (a change, or the daily run): pages
+    show it, since they read the findings and never compute them."""
+
+    computed_at = models.DateTimeField(_("computed at"))
+    as_of = models.DateField(_("as of"))
+    trigger = models.CharField(_("because of"), max_length=40)
+
+    class Meta:
+        verbose_name = _("findings computation")
+
+    def __str__(self) -> str:
+        return f"{self.computed_at:%Y-%m-%d %H:%M} ({self.trigger})"
+
+    @classmethod
+    def last(cls) -> FindingsComputed | None:
+        return cls.objects.filter(pk=1).first()
 
 
 class ReminderDigest(models.Model):

@@ -26,6 +26,7 @@ from armslength.compliance.models import (
     AcknowledgementText,
     DeclarationRound,
     FindingRecord,
+    FindingsComputed,
     InterferenceAction,
     InterferenceOutcome,
     InterferenceReport,
@@ -54,12 +55,21 @@ def _key(f: Finding) -> str:
 
 
 @transaction.atomic
-def findings_sync(*, screening: RegisterScreening | None = None) -> list[FindingRecord]:
+def findings_sync(
+    *,
+    screening: RegisterScreening | None = None,
+    today: dt.date | None = None,
+    trigger: str = "a change",
+) -> list[FindingRecord]:
     """Record the findings open now; close the ones whose cause is fixed.
 
-    The history stays: a closed finding keeps when it opened and closed.
+    Called by the services after each change of facts and by the daily run (for
+    findings that fall due with the date); never while a page is read. The history
+    stays: a closed finding keeps when it opened and closed. At most one finding
+    per key is open (a database constraint): a concurrent computation that
+    opened it first wins, and this one skips it.
     """
-    screening = screening or screen_register()
+    screening = screening or screen_register(today)
     now = timezone.now()
     current = {_key(f): f for f in screening.findings()}
     people = dict(
@@ -95,7 +105,11 @@ def findings_sync(*, screening: RegisterScreening | None = None) -> list[Finding
                 opened_at=now,
             )
         )
-    FindingRecord.objects.bulk_create(created)
+    FindingRecord.objects.bulk_create(created, ignore_conflicts=True)
+    FindingsComputed.objects.update_or_create(
+        pk=1,
+        defaults={"computed_at": now, "as_of": screening.ctx.data.as_of, "trigger": trigger},
+    )
     return list(FindingRecord.objects.filter(closed_at__isnull=True))
 
 
@@ -287,11 +301,12 @@ def reminders_send(*, today: dt.date | None = None, dry_run: bool = False) -> li
     if dry_run:
         # Bring the findings up to date to list them, then undo: a dry run writes nothing.
         with transaction.atomic():
-            findings_sync()
+            findings_sync(today=today, trigger="the daily run")
             digests = _not_yet_sent(reminders_due(today=today), today)
             transaction.set_rollback(True)
         return digests
-    findings_sync()
+    # findings that fall due with the date (reviews, supervision, terms) open here
+    findings_sync(today=today, trigger="the daily run")
     digests = _not_yet_sent(reminders_due(today=today), today)
     for digest in digests:
         with transaction.atomic():
