@@ -51,7 +51,7 @@ class HomeView(View):
         }
         people = access.readable(user, Person)
         current = Q(left__isnull=True) | Q(left__gt=today)
-        if user.role in (Role.MANAGER, Role.AUDITOR):
+        if access.can(user, "register.browse"):
             labels = category_labels.labels(codes.CATEGORIES)
             context["by_category"] = [
                 {**row, "label": labels[row["category"]]}
@@ -69,14 +69,14 @@ class HomeView(View):
                 .order_by("end")[:10]
             )
             context["npm_role_unset"] = people.filter(current, npm_role="").count()
-        if user.role == Role.COORDINATOR:
+        if access.can(user, "register.counts_per_body"):
             # The coordinator sees counts per body, never names (SPEC "Who sees what").
             in_post = Q(people__left__isnull=True) | Q(people__left__gt=today)
             context["per_body"] = Body.objects.annotate(
                 people_count=Count("people", filter=in_post),
                 secondee_count=Count("people", filter=in_post & Q(people__category="secondee")),
             ).order_by("abbreviation")
-        if user.role == Role.AUDITOR:
+        if access.can(user, "audit.read"):
             context["recent"] = LogEntry.objects.select_related("actor", "content_type")[:10]
         if user.person_id:
             context["me"] = user.person
@@ -176,7 +176,7 @@ class UserEditView(ObjectEditView):
 
     def make_form(self, request, obj, data=None, files=None):
         form = super().make_form(request, obj, data, files)
-        if request.user.role == Role.MANAGER:
+        if access.can(request.user, "account.create_staff_only"):
             form.fields["role"].choices = [(Role.STAFF, Role.STAFF.label)]
             form.fields["body"].required = True
         elif not access.can_list(request.user, Person):

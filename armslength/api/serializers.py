@@ -349,8 +349,9 @@ class PlaceRequestSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    body = serializers.SlugRelatedField(slug_field="key", read_only=True)
-    person = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    # NPM-wide findings name no body, body-wide ones no person
+    body = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
+    person = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
         model = FindingRecord
@@ -419,8 +420,8 @@ class OverrideSerializer(serializers.ModelSerializer):
     visit = ScopedKey(Visit, write=True)
     person = ScopedKey(Person)
     verdict_to = serializers.ChoiceField(choices=[("declared", "declared"), ("clear", "clear")])
-    requested_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    requested_by = serializers.StringRelatedField(allow_null=True)
+    decided_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Override
@@ -453,7 +454,7 @@ class OverrideDecisionSerializer(serializers.Serializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     person = serializers.SlugRelatedField(slug_field="key", read_only=True)
-    signed_off_by = serializers.StringRelatedField()
+    signed_off_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Assessment

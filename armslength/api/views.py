@@ -555,9 +555,7 @@ class ReportView(APIView):
         responses={200: s.ReportSerializer},
     )
     def get(self, request, year: int):
-        from armslength.reports.views import READERS
-
-        if request.user.role not in READERS:
+        if not access.can(request.user, "report.read"):
             raise exceptions.PermissionDenied(
                 _("Reports are for managers, the coordinator and auditors.")
             )
@@ -566,7 +564,9 @@ class ReportView(APIView):
         body = None
         if key := request.query_params.get("body"):
             body = Body.objects.filter(key=key).first()
-            mine = request.user.role != "manager" or (body and body.pk == request.user.body_id)
+            mine = access.can(request.user, "report.read_every_body") or (
+                body and body.pk == request.user.body_id
+            )
             if body is None or not mine:
                 raise exceptions.NotFound("No such body, or not yours to report on.")
         report = build_report(year, body=body)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from armslength.accounts.models import Role
+from armslength.core import access
 from armslength.core.exports import export_response, requested_format
 
 AUDITED_APPS = ("register", "accounts", "declarations", "visits", "compliance", "reports")
@@ -76,7 +76,7 @@ def viewed(entry: LogEntry) -> str:
 
 class AuditTrailView(View):
     def get(self, request):
-        if request.user.role != Role.AUDITOR:
+        if not access.can(request.user, "audit.read"):
             raise PermissionDenied(_("The audit trail is for auditors."))
         qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
         filterset = LogEntryFilterSet(request.GET, queryset=qs)

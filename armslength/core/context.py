@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from armslength.accounts.models import Role
+from armslength.accounts.models import User
+from armslength.core import access
 
 
 def sign_in_options(request) -> dict:
@@ -35,8 +36,10 @@ def navigation(request) -> dict:
 
 
 def _menu(user) -> list[tuple[str, list[tuple[str, str]]]]:
-    role = user.role
-    reads_people = role in (Role.MANAGER, Role.AUDITOR)
+    def can(action: str) -> bool:
+        return access.can(user, action)
+
+    reads_people = can("register.browse")
     people, visits, compliance, reports, settings = [], [], [], [], []
     if reads_people:
         people += [
@@ -44,7 +47,7 @@ def _menu(user) -> list[tuple[str, list[tuple[str, str]]]]:
             (_("Secondments"), reverse("register:secondment_list")),
             (_("Declarations"), reverse("declarations:affiliation_list")),
         ]
-    if role == Role.STAFF and user.person_id:
+    if can("self.own_records"):
         people += [
             (_("My profile"), reverse("accounts:my_profile")),
             (_("My declarations"), reverse("declarations:affiliation_list")),
@@ -59,13 +62,13 @@ def _menu(user) -> list[tuple[str, list[tuple[str, str]]]]:
             (_("Visits"), reverse("visits:visit_list")),
             (_("Calendar"), reverse("visits:calendar")),
         ]
-    if role == Role.MANAGER:
+    if can("planningrun.start"):
         visits.append((_("Plan teams"), reverse("visits:planning")))
     visits += [
         (_("Establishments"), reverse("register:establishment_list")),
         (_("Organisations"), reverse("register:organisation_list")),
     ]
-    if reads_people or role == Role.COORDINATOR:
+    if reads_people or can("finding.read_counts_only"):
         compliance.append((_("Compliance dashboard"), reverse("compliance:dashboard")))
     if reads_people:
         compliance += [
@@ -73,20 +76,20 @@ def _menu(user) -> list[tuple[str, list[tuple[str, str]]]]:
             (_("Declaration rounds"), reverse("compliance:declarationround_list")),
             (_("Interference reports"), reverse("compliance:interferencereport_list")),
         ]
-    if role == Role.COORDINATOR:
+    if can("finding.read_counts_only"):
         compliance.append(
             (_("Escalated interference"), reverse("compliance:interference_escalations"))
         )
-    if role in (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER):
+    if can("report.read"):
         reports.append((_("Annual report"), reverse("reports:report")))
-    if role == Role.AUDITOR:
+    if can("audit.read"):
         reports.append((_("Audit trail"), reverse("audit:trail")))
     settings.append((_("Independence policy"), reverse("screening:policy")))
     settings.append((_("Expertise"), reverse("register:expertise_list")))
     settings.append((_("Bodies"), reverse("register:body_list")))
-    if role in (Role.MANAGER, Role.COORDINATOR):
+    if can("import.start"):
         settings.append((_("Import"), reverse("spreadsheets:start")))
-    if role in (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER):
+    if access.can_list(user, User):
         settings.append((_("Accounts"), reverse("accounts:user_list")))
     settings.append((_("API tokens"), reverse("accounts:tokens")))
     return [

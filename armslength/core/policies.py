@@ -13,7 +13,14 @@ from armslength.compliance.models import (
     RoundResponse,
     Supervision,
 )
-from armslength.core.access import ALL_ROLES, Policy, can_write, may, register
+from armslength.core.access import (
+    ALL_ROLES,
+    Policy,
+    can_write,
+    may,
+    register,
+    register_actions,
+)
 from armslength.declarations.models import Affiliation
 from armslength.register import models as register_models
 from armslength.reports.models import Narrative, Snapshot
@@ -202,7 +209,7 @@ register(
         actions=(
             ("see_assessment", may_see_assessment),
             # only the team member accepts their own place
-            ("accept", lambda user, obj: bool(user.person_id) and obj.person_id == user.person_id),
+            ("accept", _own_place),
         ),
     ),
 )
@@ -229,3 +236,92 @@ register(Narrative, Policy(shared_read=frozenset({C, M}), shared_write=frozenset
 # An import is its body's managers' (they see the rows' values); the coordinator's
 # own imports of reference data are theirs.
 register(ImportJob, Policy(body="body", owner="created_by"))
+
+
+# --- actions that belong to no one record type ----------------------------------------------
+
+
+def _manager_of_a_body(user, obj=None) -> bool:
+    return _is(user, M) and bool(user.body_id)
+
+
+def _own_body_or_coordinator(user, body) -> bool:
+    """The coordinator's for the NPM and every body; a manager's for their own body."""
+    return _is(user, C) or (_is(user, M) and body is not None and user.body_id == body.pk)
+
+
+register_actions(
+    "register",
+    {
+        # the register's pages (people, secondments, declarations, screening, visits)
+        "browse": lambda user, obj: _is(user, M, A),
+        # counts per body without names (SPEC "Who sees what")
+        "counts_per_body": lambda user, obj: _is(user, C),
+        # a manager adds and edits the records of their own body only
+        "own_body_only": _manager_of_a_body,
+    },
+)
+register_actions(
+    "self",
+    {
+        # a staff member's own profile, declarations, reports and visits
+        "own_records": lambda user, obj: _is(user, S) and bool(user.person_id),
+    },
+)
+register_actions("audit", {"read": lambda user, obj: _is(user, A)})
+register_actions(
+    "report",
+    {
+        "read": lambda user, obj: _is(user, C, A, M),
+        # the coordinator and auditors read every body's report; a manager their own
+        "read_every_body": lambda user, obj: _is(user, C, A),
+        # obj: the body (None for the NPM-wide report)
+        "write_commentary": _own_body_or_coordinator,
+    },
+)
+register_actions(
+    "import",
+    {
+        "start": lambda user, obj: _is(user, C) or _manager_of_a_body(user),
+        # people, secondments and declarations belong to the importing manager's body
+        "body_records": _manager_of_a_body,
+    },
+)
+register_actions(
+    "finding",
+    {
+        # the coordinator sees findings only as counts per body and rule
+        "read_counts_only": lambda user, obj: _is(user, C),
+    },
+)
+register_actions(
+    "snapshot",
+    {
+        "take": lambda user, obj: _is(user, C),  # freezes the year for every body
+        "enter": lambda user, obj: _is(user, C, M),  # earlier years, by hand
+        "enter_any_body": lambda user, obj: _is(user, C),
+    },
+)
+register_actions(
+    "account",
+    {
+        # a manager creates only staff accounts, of their own body
+        "create_staff_only": lambda user, obj: _is(user, M),
+    },
+)
+register_actions(
+    "interference",
+    {
+        # a manager records reports for the people of their body; staff for themselves
+        "report_for_others": _manager_of_a_body,
+        # escalated reports, as counts (names only where the reporter agreed)
+        "read_escalations": lambda user, obj: _is(user, C, A),
+    },
+)
+register_actions(
+    "person",
+    {
+        # obj: the person; the person, their managers and auditors export everything held
+        "subject_access": lambda user, obj: not _is(user, S) or user.person_id == obj.pk,
+    },
+)

@@ -200,7 +200,7 @@ class ObjectEditView(ObjectMixin, View):
     def scope_body(self, request, form, obj) -> None:
         """A manager adds and edits records of their own body only, preset to it."""
         owned = access.policy_for(self.model).body == "body"
-        if owned and "body" in form.fields and request.user.is_manager and request.user.body_id:
+        if owned and "body" in form.fields and access.can(request.user, "register.own_body_only"):
             form.fields["body"].queryset = form.fields["body"].queryset.filter(
                 pk=request.user.body_id
             )

@@ -159,6 +159,8 @@ class EndView(View):
 
     def post(self, request, pk):
         declaration = access.get_writable(request.user, Affiliation, pk)
+        if not access.can(request.user, "declaration.end", declaration):
+            raise PermissionDenied(_("This declaration has already ended."))
         form = EndForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Give the date it ended."))

@@ -299,7 +299,7 @@ class SubjectAccessView(View):
 
     def get(self, request, pk):
         person = access.get_readable(request.user, Person, pk)
-        if request.user.role == "staff" and request.user.person_id != person.pk:
+        if not access.can(request.user, "person.subject_access", person):
             raise PermissionDenied(_("Only the person, their managers and auditors export this."))
         # the person's own download includes their special-category data; no one else's does
         response = HttpResponse(

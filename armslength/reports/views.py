@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from armslength.accounts.models import Role
 from armslength.core import access
 from armslength.engine import codes
 from armslength.register.models import Body
@@ -31,14 +30,12 @@ from armslength.reports.models import Narrative, Snapshot, SnapshotSource
 from armslength.reports.report import SECTION_TITLES, Report, build_report
 from armslength.reports.services import SnapshotExists, manual_figures, snapshot_take
 
-READERS = (Role.COORDINATOR, Role.AUDITOR, Role.MANAGER)
-
 
 def report_bodies(user) -> list[Body]:
     """The bodies whose own report the user may read (the NPM-wide one comes on top)."""
-    if user.role not in READERS:
+    if not access.can(user, "report.read"):
         raise PermissionDenied(_("Annual reports are for managers, the coordinator and auditors."))
-    if user.role == Role.MANAGER:
+    if not access.can(user, "report.read_every_body"):
         return [user.body] if user.body else []
     return list(Body.objects.order_by("abbreviation"))
 
@@ -78,9 +75,7 @@ def chosen_report(request) -> tuple[ReportChoiceForm, Report, str]:
 
 
 def may_write_commentary(user, body: Body | None) -> bool:
-    if user.role == Role.COORDINATOR:
-        return True
-    return user.role == Role.MANAGER and body is not None and user.body_id == body.pk
+    return access.can(user, "report.write_commentary", body)
 
 
 class ReportView(View):
@@ -94,7 +89,7 @@ class ReportView(View):
                 "choice": form,
                 "query": query,
                 "editable": may_write_commentary(request.user, report.body),
-                "can_snapshot": request.user.role in (Role.COORDINATOR, Role.MANAGER),
+                "can_snapshot": access.can(request.user, "snapshot.enter"),
             },
         )
 
@@ -217,7 +212,7 @@ class SnapshotTakeForm(forms.Form):
 
 class SnapshotListView(View):
     def get(self, request, take_form=None):
-        if request.user.role not in READERS:
+        if not access.can(request.user, "report.read"):
             raise PermissionDenied
         snapshots = access.readable(request.user, Snapshot).select_related("body", "taken_by")
         years = sorted({s.year for s in snapshots}, reverse=True)
@@ -229,13 +224,13 @@ class SnapshotListView(View):
                 "years": years,
                 "take_form": take_form
                 or SnapshotTakeForm(initial={"year": timezone.localdate().year - 1}),
-                "can_take": request.user.role == Role.COORDINATOR,
-                "can_enter": request.user.role in (Role.COORDINATOR, Role.MANAGER),
+                "can_take": access.can(request.user, "snapshot.take"),
+                "can_enter": access.can(request.user, "snapshot.enter"),
             },
         )
 
     def post(self, request):
-        if request.user.role != Role.COORDINATOR:
+        if not access.can(request.user, "snapshot.take"):
             raise PermissionDenied(_("The coordinator freezes the year for every body."))
         form = SnapshotTakeForm(request.POST)
         if not form.is_valid():
@@ -326,11 +321,11 @@ class ManualSnapshotView(View):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.bodies = Body.objects.order_by("abbreviation")
-        if request.user.role != Role.COORDINATOR:
+        if not access.can(request.user, "snapshot.enter_any_body"):
             self.bodies = self.bodies.filter(pk=request.user.body_id)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.role not in (Role.COORDINATOR, Role.MANAGER):
+        if not access.can(request.user, "snapshot.enter"):
             raise PermissionDenied(_("The coordinator and body managers enter earlier years."))
         return super().dispatch(request, *args, **kwargs)
 

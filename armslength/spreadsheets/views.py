@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from armslength.accounts.models import Role
 from armslength.core import access
 from armslength.core.exports import XLSX, export_response
 from armslength.register.models import Organisation
@@ -45,7 +44,7 @@ def importable_kinds(user) -> list[Kind]:
     kinds = []
     for kind in KINDS.values():
         if kind.key in BODY_KINDS:
-            if user.role == Role.MANAGER and user.body_id:
+            if access.can(user, "import.body_records"):
                 kinds.append(kind)
         elif access.can_create(user, Organisation):
             kinds.append(kind)
@@ -110,7 +109,7 @@ class ImportStartView(View):
         sheet = form.sheet
         job = ImportJob.objects.create(
             kind=kind.key,
-            body=request.user.body if request.user.role == Role.MANAGER else None,
+            body=request.user.body if access.can(request.user, "import.body_records") else None,
             file=upload,
             original_name=upload.name[:255],
             header=sheet.header if sheet else [],

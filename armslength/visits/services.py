@@ -995,9 +995,9 @@ def override_request(
     result = screening.for_pair(person.key, visit.establishment.key, visit.start, visit.end)
     if verdict_to not in OVERRIDABLE.get(result.verdict, ()):
         raise OverrideRefused(
-            f"A {result.verdict.code.replace('_', ' ')} verdict cannot be lowered to "
+            f"A {result.verdict.code.replace('_', ' ')} verdict cannot be overridden to "
             f"{verdict_to.replace('_', ' ')}: only declared and restricted verdicts are "
-            "overridden, never block or preparation only."
+            "lowered, never block or preparation only."
         )
     return Override.objects.create(
         visit=visit,

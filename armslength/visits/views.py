@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from armslength.accounts.models import Role as UserRole
 from armslength.core import access, access_log
 from armslength.core.forms import DateInput
 from armslength.core.views import ObjectEditView, record_views
@@ -302,11 +301,12 @@ def team_context(request, visit: Visit, screening) -> dict:
             pk__in=[a.person_id for a in team]
         )
     mine = next((a for a in team if a.person_id == request.user.person_id), None)
-    own_body = request.user.body_id if request.user.role == UserRole.MANAGER else None
+    own_body = request.user.body_id if access.can(request.user, "register.own_body_only") else None
+    sees_all = access.can(request.user, "audit.read")
     warnings = [
         w
         for w in team_warnings(visit, request.user)
-        if w.body_id is None or request.user.role == UserRole.AUDITOR or w.body_id == own_body
+        if w.body_id is None or sees_all or w.body_id == own_body
     ]
     return {
         "team": team,
