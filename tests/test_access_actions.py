@@ -41,10 +41,18 @@ def objs(cast, today):
         status="accepted",
         reviewed_at=timezone.now(),
     )
-    from armslength.compliance.models import Assessment
+    from armslength.compliance.models import Assessment, InterferenceReport
 
+    joint = Visit.objects.create(
+        body=cast.hmip,
+        establishment=cast.southgate,
+        start=today + dt.timedelta(days=40),
+        end=today + dt.timedelta(days=40),
+    )
+    joint.partner_bodies.add(cast.cqc)
     return {
         "visit": visit,
+        "joint": joint,
         "reviewed": reviewed,
         "place": Assignment.objects.create(visit=visit, person=cast.alice, role="member"),
         "override": Override.objects.create(
@@ -57,6 +65,9 @@ def objs(cast, today):
             requested_by=cast.coordinator,  # someone else asked
         ),
         "assessment": Assessment.objects.create(person=cast.sam, date=today),
+        "interference": InterferenceReport.objects.create(
+            person=cast.alice, date=today, what="Obstruction at the gate"
+        ),
     }
 
 
@@ -176,7 +187,7 @@ ACTIONS = {
     "self.own_records": (
         *_get(lambda c, o: reverse("home")),
         {"alice_user": True, "hmip_manager": False},
-        lambda r, c, o: reverse("compliance:interferencereport_list") in r.text,
+        lambda r, c, o: reverse("visits:schedule", args=[c.alice.pk]) in r.text,
     ),
     "audit.read": (
         *_get(lambda c, o: reverse("audit:trail")),
@@ -252,6 +263,32 @@ ACTIONS = {
         {"coordinator": True, "auditor": True, "hmip_manager": False},
         ok,
     ),
+    "visit.staff": (
+        *_post(
+            lambda c, o: reverse("visits:team_add", args=[o["visit"].pk]),
+            lambda c, o: {"person": c.alice.pk, "role": "member"},
+        ),
+        {"hmip_manager": True, "auditor": False, "cqc_manager": False, "alice_user": False},
+        lambda r, c, o: r.status_code == 302,
+    ),
+    "visit.request_places": (
+        *_post(lambda c, o: reverse("visits:place_request", args=[o["joint"].pk])),
+        {"hmip_manager": True, "auditor": False, "cqc_manager": False},
+        lambda r, c, o: r.status_code == 302,
+    ),
+    "assignment.see_assessment": (
+        *_get(lambda c, o: o["visit"].get_absolute_url()),
+        {"hmip_manager": True, "auditor": True, "alice_user": True, "cqc_manager": False},
+        lambda r, c, o: (
+            r.status_code == 200
+            and any(getattr(a, "shown_in_full", False) for a in r.context["team"])
+        ),
+    ),
+    "interferencereport.handle": (
+        *_get(lambda c, o: o["interference"].get_absolute_url()),
+        {"hmip_manager": True, "auditor": False, "alice_user": False},
+        lambda r, c, o: r.status_code == 200 and bool(r.context["handles"]),
+    ),
     "person.subject_access": (
         *_get(lambda c, o: reverse("register:person_subject_access", args=[c.alice.pk])),
         {"alice_user": True, "hmip_manager": True, "auditor": True, "cqc_manager": False},
@@ -269,6 +306,8 @@ POLICY_DOORS = {
     "narrative": ("report.write_commentary",),
     "importjob": ("import.start",),
     "findingrecord": ("finding.read_counts_only",),
+    "placerequest": ("visit.request_places",),
+    "interferenceaction": ("interferencereport.handle",),
     "visitalert": ("override.request",),  # the visit page shows alerts beside overrides
     "policyversion": ("report.read",),  # read by all; see test_screening_web for adopting
     "roundresponse": ("declaration.declare_for_others",),  # see test_compliance for rounds

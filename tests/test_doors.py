@@ -121,16 +121,19 @@ def test_a_new_fact_alerts_the_visit_through_every_door(cast, client_for, visit,
 def test_a_new_secondment_through_the_api_alerts_the_visit(cast, client_for, visit, today):
     cast.alice.category = "secondee"
     cast.alice.save()
-    api_as(cast.hmip_manager).post(
+    response = api_as(cast.hmip_manager).post(
         "/api/secondments/",
         {
             "person": "alice",
             "origin": "hmpps",
             "origin_establishment": "hmp-northbridge",
             "start": (today - dt.timedelta(days=10)).isoformat(),
+            "inclusive": True,
+            "merit_based": True,
         },
         format="json",
     )
+    assert response.status_code == 201, response.json()
     assert VisitAlert.objects.get(visit=visit, person=cast.alice).verdict == "block"
 
 

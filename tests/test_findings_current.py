@@ -100,11 +100,18 @@ def test_after_an_api_change_the_api_dashboard_and_report_counts_agree(cast, cli
         format="json",
     )
     assert made.status_code == 201, made.json()
-    api.post(
+    seconded = api.post(
         "/api/secondments/",
-        {"person": "newbie", "origin": "moj", "start": today.isoformat()},
+        {
+            "person": "newbie",
+            "origin": "moj",
+            "start": today.isoformat(),
+            "inclusive": True,
+            "merit_based": True,
+        },
         format="json",
     )
+    assert seconded.status_code == 201, seconded.json()
     from_api = api.get("/api/findings/", {"open": "true"}).json()["count"]
     assert from_api > 0
     page = client_for(cast.hmip_manager).get(reverse("compliance:dashboard"))

@@ -10,7 +10,7 @@ import re
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from armslength.declarations.models import Affiliation
@@ -195,6 +195,7 @@ days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2022, 12, 31))
 maybe = st.one_of(st.none(), days)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     joined=maybe,
     left=maybe,
