@@ -569,8 +569,9 @@ class _Importer:
                 if r.get("declared_at"):
                     a.declared_at = dt.datetime.fromisoformat(r["declared_at"])
                 a.review_note = r.get("review_note") or ""
-                if r.get("reviewed_at"):
-                    a.reviewed_at = dt.datetime.fromisoformat(r["reviewed_at"])
+                # the document's review, as it was (not the moment of this import)
+                reviewed_at = r.get("reviewed_at")
+                a.reviewed_at = dt.datetime.fromisoformat(reviewed_at) if reviewed_at else None
                 # the reviewer's account, where it exists in this register
                 a.reviewed_by = _user(r.get("reviewed_by"))
                 a.save(update_fields=["declared_at", "review_note", "reviewed_at", "reviewed_by"])
