@@ -65,6 +65,13 @@ MATRIX = {
         "alice_user": (200, 200, 200, 200, 200),  # her own declaration
         "auditor": (200, 200, 403, 403, 403),
     },
+    "expertise:interpreting": {  # a managed list: everyone reads it, the coordinator keeps it
+        "coordinator": (200, 200, 200, 200, 200),
+        "hmip_manager": (200, 200, 403, 403, 403),
+        "cqc_manager": (200, 200, 403, 403, 403),
+        "alice_user": (200, 200, 403, 403, 403),
+        "auditor": (200, 200, 403, 403, 403),
+    },
     "affiliation:sam_declaration": {
         "alice_user": (200, 404, 200, 404, 404),  # someone else's
     },
@@ -172,7 +179,7 @@ def records(cast, today):
         Supervision,
     )
     from armslength.declarations.models import Affiliation
-    from armslength.register.models import TrainingRecord
+    from armslength.register.models import Expertise, TrainingRecord
     from armslength.visits.models import Unavailability, Visit
 
     return {
@@ -207,6 +214,7 @@ def records(cast, today):
         "alice_leave": Unavailability.objects.create(
             person=cast.alice, start=today, end=today, reason="Leave"
         ),
+        "interpreting": Expertise.objects.create(code="interpreting", label="Interpreting"),
         "hmip_visit": Visit.objects.create(
             body=cast.hmip, establishment=cast.northbridge, start=today, end=today
         ),

@@ -103,7 +103,7 @@ def test_after_an_api_change_the_api_dashboard_and_report_counts_agree(cast, cli
     seconded = api.post(
         "/api/secondments/",
         {
-            "person": "newbie",
+            "person": made.json()["key"],  # namespaced by the body (issue 12)
             "origin": "moj",
             "start": today.isoformat(),
             "inclusive": True,

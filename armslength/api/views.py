@@ -416,7 +416,7 @@ class OverrideViewSet(RecordViewSet):
     def add(self, serializer):
         data = serializer.validated_data
         if not access.can(self.request.user, "override.request", data["visit"]):
-            raise exceptions.PermissionDenied("Overrides are requested by the body's managers.")
+            raise exceptions.PermissionDenied(_("Overrides are requested by the body's managers."))
         try:
             serializer.instance = override_request(
                 visit=data["visit"],
@@ -433,7 +433,7 @@ class OverrideViewSet(RecordViewSet):
     def decide(self, request, pk=None):
         override = self.get_object()
         if not access.can_write(request.user, override):
-            raise exceptions.PermissionDenied("Overrides are decided by the body's managers.")
+            raise exceptions.PermissionDenied(_("Overrides are approved by the body's managers."))
         decision = s.OverrideDecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
         with transaction.atomic(), as_caller(request):
@@ -467,7 +467,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         assessment = self.get_object()
         if not access.can(request.user, "assessment.sign_off", assessment):
             raise exceptions.PermissionDenied(
-                "Only a manager of the person's body signs an assessment off, once."
+                _("Only a manager of the person's body signs an assessment off, once.")
             )
         with as_caller(request):
             assessment_sign_off(assessment=assessment, user=request.user)
