@@ -21,7 +21,7 @@ from armslength.compliance.models import Assessment
 from armslength.declarations.models import Affiliation
 from armslength.screening.dataset_io import export_document
 from armslength.screening.services import screen_register
-from armslength.visits.models import Assignment, Override, Visit, VisitAlert
+from armslength.visits.models import Assignment, Override, PlanningRun, Visit, VisitAlert
 from armslength.visits.services import assignment_add
 from tests.conftest import make_user
 from tests.test_api import api_as, keyed
@@ -216,11 +216,33 @@ def assign_through_api(client_for, cast, visit):
     assert response.status_code == 400
 
 
+def assign_by_accepting_a_plan(client_for, cast, visit):
+    """A plan that proposes Sam, accepted on the planning page (`plan_accept`)."""
+    run = PlanningRun.objects.create(
+        body=cast.hmip,
+        start=visit.start,
+        end=visit.end,
+        status="done",
+        problem={  # the visit as the planner saw it: unchanged since
+            "visits": [
+                {
+                    "id": visit.key,
+                    "start": visit.start.isoformat(),
+                    "end": visit.end.isoformat(),
+                    "establishment": visit.establishment.key,
+                }
+            ]
+        },
+        plan={"assignments": [{"visit": visit.key, "person": "sam", "role": "member"}]},
+        created_by=cast.hmip_manager,
+    )
+    response = client_for(cast.hmip_manager).post(run.get_absolute_url(), {"visit": [visit.key]})
+    assert response.status_code == 302
+
+
 @pytest.mark.parametrize(
     "door",
-    # accepting a plan refuses too, but its refusal's audit entry is rolled back with the
-    # rest of the plan (visits.services.plan_accept): not yet a door with the same outcome
-    [assign_on_web, assign_through_api],
+    [assign_on_web, assign_through_api, assign_by_accepting_a_plan],
     ids=lambda d: d.__name__,
 )
 def test_assignment_is_checked_and_a_refusal_audited_through_every_door(

@@ -728,6 +728,7 @@ def plan_accept(*, run, visit_keys: list[str], user=None) -> planning.Acceptance
             with transaction.atomic():
                 added = _complete_team(visit, mine, people, user, screening)
         except AssignmentRefused as exc:
+            exc.record_again()  # rolled back with the team: the refusal stays on the trail
             text = str(exc)
             if not text.startswith(_not_accepted(visit, "")):
                 text = _not_accepted(visit, text)
@@ -807,14 +808,16 @@ def _complete_team(visit, proposals, people, user, screening) -> list[str]:
             f"than its size {visit.team_size} (the team changed since the plan was made, or "
             "someone on it no longer counts: remove them, then plan again)."
         )
-        LogEntry.objects.log_create(
+        refused = AssignmentRefused(message, "team-size")
+        refused.audit = (
             visit,
-            force_log=True,
-            action=LogEntry.Action.UPDATE,
-            actor=user,
-            changes={"refused plan": [", ".join(p.name for p, _r in new), message]},
+            {
+                "action": LogEntry.Action.UPDATE,
+                "actor": user,
+                "changes": {"refused plan": [", ".join(p.name for p, _r in new), message]},
+            },
         )
-        raise AssignmentRefused(message, "team-size")
+        raise refused
     has_lead = Role.LEAD in held.values()
     added = []
     for person, role in new:
