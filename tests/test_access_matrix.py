@@ -368,3 +368,25 @@ def test_coordinator_home_shows_counts_not_names(cast, client_for):
     page = client_for(cast.coordinator).get(reverse("home")).content.decode()
     assert "HMIP" in page
     assert "Alice Adams" not in page and "Sam Secondee" not in page
+
+
+@pytest.mark.parametrize(
+    ("record", "user", "expected"), CASES, ids=[f"{r}-{u}" for r, u, _ in CASES]
+)
+def test_post_matrix_deletes_exactly_where_the_policy_allows(
+    cast, records, client_for, record, user, expected
+):
+    """The same matrix by real POSTs: a delete the policy refuses leaves the record (403 or
+    404, as the page); one it allows removes it, unless other records still use it (said)."""
+    from django.contrib.messages import get_messages
+
+    model_name, attr = record.split(":")
+    obj = records.get(attr) or getattr(cast, attr)
+    response = client_for(getattr(cast, user)).post(_urls(model_name, obj.pk)[4])
+    still_there = type(obj).objects.filter(pk=obj.pk).exists()
+    if expected[4] == 200:
+        said = [str(m) for m in get_messages(response.wsgi_request)]
+        assert response.status_code == 302
+        assert not still_there or any(m.startswith("Cannot delete") for m in said), said
+    else:
+        assert response.status_code == expected[4] and still_there
