@@ -5,17 +5,19 @@ finding per key; the API, the dashboard and the report agree."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from armslength.compliance.models import FindingRecord, FindingsComputed
-from armslength.compliance.services import findings_sync, reminders_send
+from armslength.compliance.services import findings_sync
 from armslength.register.models import Person
 from tests.test_api import api_as, keyed
 
@@ -80,11 +82,11 @@ def test_a_finding_that_falls_due_overnight_appears_after_the_daily_run(cast, to
         npm_role="frontline",
         gender="female",
         term_start=today - dt.timedelta(days=1000),
-        term_end=today + dt.timedelta(days=91),  # 90 days' notice: due from tomorrow
+        term_end=today + dt.timedelta(days=90),  # 90 days' notice: due from today
     )
-    findings_sync(today=today)
+    findings_sync(today=today - dt.timedelta(days=1))  # computed yesterday: not yet due
     assert not FindingRecord.objects.filter(person=member, rule="term-ending").exists()
-    reminders_send(today=today + dt.timedelta(days=1))  # what `armslength remind` runs
+    call_command("remind", stdout=io.StringIO())  # the daily run, as cron starts it
     assert FindingRecord.objects.filter(
         person=member, rule="term-ending", closed_at__isnull=True
     ).exists()
