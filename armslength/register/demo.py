@@ -376,6 +376,11 @@ def load_demo(*, seed: int = 1, today: dt.date, npm: DemoNpm = UK) -> list[DemoL
     _load_interference(npm, history, bodies, people, today)
     _load_joint_visit(npm, bodies, establishments, today)
     _load_snapshots(today)
+    # written past the services (one batch): the findings computed once, so a new
+    # installation's dashboard shows them before the first change or daily run
+    from armslength.compliance.services import findings_sync
+
+    findings_sync(today=today, trigger="loading the demo")
     return logins
 
 
