@@ -126,6 +126,8 @@ class VisitEditView(ObjectEditView):
 
     def save(self, request, form, obj):
         """Through `visit_update`: a new place or new dates re-check the whole team."""
+        if obj.pk is None:  # a new visit has no team to re-check
+            return super().save(request, form, obj)
         values = {
             name: value for name, value in form.cleaned_data.items() if name != "partner_bodies"
         }
