@@ -258,11 +258,14 @@ def test_the_bar_shows_100_only_once_the_plan_is_written(cast, client_for, today
 def test_the_review_reads_in_welsh(cast, client_for, today, plan_on_the_web):
     visit_at(cast, today, 20, team_size=1)
     visit_at(cast, today, 30, team_size=1, requires={"human_rights": 1})
-    staff(cast, "Spare", home_region="south")
+    staff(cast, "Spare", home_region="south", npm_role="")
     run = plan_on_the_web()
     cast.hmip_manager.language = "cy"
     cast.hmip_manager.save()
     page = client_for(cast.hmip_manager).get(run.get_absolute_url()).content.decode()
     assert "Mae&#x27;r cynllun hwn yn costio" in page and "ymweliad heb dîm" in page
     assert "Timau arfaethedig (1 ymweliad)" in page
+    # the team rule's warning, in Welsh too
+    assert "Nid yw rôl Spare yn y Mecanwaith wedi&#x27;i chofnodi" in page
+    assert "NPM role is not recorded" not in page
     assert "This plan costs" not in page and "cost 0: home region" not in page
