@@ -23,19 +23,24 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@touch $(STAMP)
 
 ## run: migrate the SQLite database, load the demo data if empty, print the logins, serve
-## (with the background worker that runs planner jobs beside the web server)
+## (with the background worker that runs planner jobs beside the web server; it starts
+## after the demo is loaded, so it never meets the loading transaction's lock, and is
+## started again if it ever stops)
 run: install
 	@export DEBUG=$${DEBUG:-1}; \
-	$(BIN)/armslength migrate -v0 && \
-	{ $(BIN)/armslength db_worker >var/worker.log 2>&1 & WORKER=$$!; \
-	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/armslength demo --no-serve && \
+	{ while :; do $(BIN)/armslength db_worker --no-reload; sleep 2; done >var/worker.log 2>&1 & \
+	  WORKER=$$!; \
+	  trap 'pkill -P $$WORKER 2>/dev/null; kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  echo "Background worker started (pid $$WORKER, log var/worker.log)"; \
-	  $(BIN)/armslength demo $(ADDR); }
+	  $(BIN)/armslength serve $(ADDR); }
 
-## test: lint, migration check, and the whole suite (unit, integration, browser)
+## test: lint, migration check, and the whole suite (unit, integration, browser), one
+## worker per core, idle workers take tests from busy ones (TEST_WORKERS=0 runs in one process)
+TEST_WORKERS ?= auto
 test: install browser-deps lint
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

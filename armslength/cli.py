@@ -27,7 +27,13 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "armslength.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["armslength", *args])
+    from armslength.env import ConfigError
+
+    try:
+        execute_from_command_line(["armslength", *args])
+    except ConfigError as error:
+        # a missing setting is the operator's to fix: one line saying which, not a traceback
+        sys.exit(f"armslength: {error}")
 
 
 if __name__ == "__main__":

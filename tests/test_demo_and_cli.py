@@ -123,6 +123,11 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+    # the operator reads one line saying what to set, not a Python traceback
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "armslength: SECRET_KEY must be set when DEBUG is off (see README, Configuration)"
+    ]
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])

@@ -107,16 +107,20 @@ def keyed(cast):
     return cast
 
 
+@pytest.mark.parametrize(
+    "reader", ["coordinator", "hmip_manager", "cqc_manager", "sam_user", "auditor"]
+)
 def test_finding2_no_api_response_to_anyone_but_the_person_differs_with_special_category_data(
-    keyed,
+    keyed, reader
 ):
+    # one reader per test, so the suite's workers share the fuzz between them
     cast = keyed
-    others = [cast.coordinator, cast.hmip_manager, cast.cqc_manager, cast.sam_user, cast.auditor]
+    others = [getattr(cast, reader)]
     set_state(cast, STATES[0])
     before = snapshot(cast, others)
     set_state(cast, STATES[1])
     after = snapshot(cast, others)
-    assert len(before) > 2000
+    assert len(before) > 400
     changed = [key for key in before if before[key] != after[key]]
     assert changed == []
 
