@@ -234,19 +234,51 @@ def test_eligible_exactly_when_in_post_on_every_day(
     assert team.eligibility(post, first, last).eligible == every
 
 
+#: (what, its one home, a pattern that finds a twin of it elsewhere, with any figures)
+SINGLE_HOMES = [
+    # month arithmetic: a helper, or a date library's months
+    ("a month helper", "engine/dates.py", r"def _?add_months\b|relativedelta\("),
+    # a weights table: the objective's keys given figures in a literal
+    ("a weights table", "engine/policy.py", r"[\"'](unplanned|secondee)[\"']\s*:\s*\d"),
+    # the travel cost between regions: a function of two regions, or its figure
+    (
+        "a travel cost",
+        "engine/policy.py",
+        r"def _?travel_(cost|table)\(\s*home|TRAVEL_OTHER_REGION\s*=",
+    ),
+]
+
+
 def test_one_weights_table_and_one_month_helper():
     from armslength.engine.dates import add_months
-    from armslength.engine.policy import PLANNING_WEIGHTS
+    from armslength.engine.policy import PLANNING_WEIGHTS, travel_cost
     from armslength.planner.problem import DEFAULT_WEIGHTS
 
     assert DEFAULT_WEIGHTS is PLANNING_WEIGHTS
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert travel_cost("north", "north") == 0 < travel_cost("north", "south")
     twins = []
     for path in ROOT.rglob("*.py"):
         text = path.read_text()
         rel = path.relative_to(ROOT).as_posix()
-        if re.search(r"def _?add_months\b", text) and rel != "engine/dates.py":
-            twins.append(f"{rel}: add_months")
-        if re.search(r"[\"']secondee[\"']\s*:\s*6\b", text) and rel != "engine/policy.py":
-            twins.append(f"{rel}: a weights table")
+        twins += [
+            f"{rel}: {what} (its home is {home})"
+            for what, home, pattern in SINGLE_HOMES
+            if rel != home and re.search(pattern, text)
+        ]
     assert twins == []
+
+
+@pytest.mark.parametrize(
+    ("what", "twin"),
+    [
+        ("a month helper", "def add_months(day, n):"),
+        ("a month helper", "later = day + relativedelta(months=3)"),
+        ("a weights table", 'WEIGHTS = {"unplanned": 500, "travel": 2}'),
+        ("a travel cost", "def travel_cost(home, region):"),
+    ],
+)
+def test_the_twin_search_finds_a_twin(what, twin):
+    """The grep above would see a copy, whatever its figures."""
+    pattern = next(p for w, _home, p in SINGLE_HOMES if w == what)
+    assert re.search(pattern, twin)
