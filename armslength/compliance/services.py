@@ -34,6 +34,7 @@ from armslength.compliance.models import (
     ReminderDigest,
     RoundResponse,
 )
+from armslength.core import access
 from armslength.engine.verdicts import Finding
 from armslength.register.models import Body, Person
 from armslength.screening.services import RegisterScreening, screen_register
@@ -383,7 +384,11 @@ def interference_action_add(
     )
     report.status = status
     report.outcome = outcome if status == InterferenceStatus.CLOSED else ""
-    if report.handler_id is None and user is not None and user.role == Role.MANAGER:
+    if (
+        report.handler_id is None
+        and user is not None
+        and access.can(user, "interferencereport.handle", report)
+    ):
         report.handler = user  # whoever acts first handles it, until someone is named
     report.last_activity_at = timezone.now()
     report.save(update_fields=["status", "outcome", "handler", "last_activity_at"])
@@ -393,7 +398,7 @@ def interference_action_add(
 @transaction.atomic
 def interference_handler_set(*, report: InterferenceReport, handler: User, user=None):
     """Name the manager of the person's body who handles the report."""
-    if handler.role != Role.MANAGER or handler.body_id != report.person.body_id:
+    if not access.can(handler, "interferencereport.handle", report):  # a manager of the body
         raise InterferenceRefused("The handler is a manager of the person's body.")
     report.handler = handler
     report.last_activity_at = timezone.now()
