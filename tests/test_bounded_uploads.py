@@ -261,6 +261,13 @@ def test_finding6_a_large_file_is_queued_read_by_the_worker_then_matched_and_che
         polled = client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
         assert polled["HX-Redirect"] == reverse("spreadsheets:map", args=[job.pk])
         assert "The file is read: 300 rows." in client.get(job.get_absolute_url()).text
+        auditor = client_for(cast.auditor)  # reads the job; matching columns is not theirs
+        assert "Choose the columns</a>" not in auditor.get(job.get_absolute_url()).text
+        assert "HX-Redirect" not in auditor.get(
+            job.get_absolute_url(), headers={"HX-Request": "true"}
+        )
+        client = client_for(cast.hmip_manager)
+        assert "Choose the columns</a>" in client.get(job.get_absolute_url()).text
 
         # the check goes through the worker too, and finds what it finds in the small one
         for each in (small_job, job):

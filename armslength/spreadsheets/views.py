@@ -196,14 +196,16 @@ class ImportMapView(JobMixin, View):
 class ImportJobView(JobMixin, View):
     def get(self, request, pk):
         job = self.job(request, pk)
+        may_write = access.can_write(request.user, job)
         context = {
             "job": job,
             "kind": KINDS[job.kind],
-            "can_run": access.can_write(request.user, job) and job.status == JobStatus.CHECKED,
+            "can_map": may_write,
+            "can_run": may_write and job.status == JobStatus.CHECKED,
             "list_url": _list_url(job),
         }
         if request.htmx:
-            if job.status == JobStatus.MAPPING and access.can_write(request.user, job):
+            if job.status == JobStatus.MAPPING and may_write:
                 # the worker has read the file: on to the column matching, as for a small one
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = reverse("spreadsheets:map", args=[job.pk])
