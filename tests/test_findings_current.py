@@ -22,8 +22,9 @@ from armslength.register.models import Person
 from tests.test_api import api_as, keyed
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-#: the one write a read may make: who saw what (and the session's sliding expiry)
-ALLOWED = ("auditlog_logentry", "django_session")
+#: the one write a read may make: who saw what (and the session's sliding expiry, or an
+#: API token's last use, which say when the caller was last here, not what they saw)
+ALLOWED = ("auditlog_logentry", "django_session", '"api_apitoken" SET "last_used_at"')
 
 
 def writes(queries) -> list[str]:
@@ -159,3 +160,31 @@ def cast_committed(transactional_db):
     body = Body.objects.create(key="b", abbreviation="B", name="B")
     for n in range(5):
         Person.objects.create(body=body, name=f"P{n}", category="staff", gender="male")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "home",
+        "register:person_list",
+        "screening:screening",
+        "visits:visit_list",
+        "reports:report",
+        "/api/findings/",
+        "/api/visits/",
+    ],
+)
+def test_the_pages_that_show_findings_or_verdicts_write_nothing_on_get(cast, client_for, page):
+    """Not only the dashboard: a GET of a page that reads findings or verdicts computes
+    nothing and stores nothing (access-log entries and the session aside)."""
+    Person.objects.create(body=cast.hmip, name="No Role", category="staff", gender="male")
+    url = page if page.startswith("/") else reverse(page)
+    if page.startswith("/api/"):
+        client = api_as(cast.hmip_manager)
+    else:
+        client = client_for(cast.hmip_manager)
+        client.get(url)  # sign-in writes are behind us
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert writes(queries.captured_queries) == []
