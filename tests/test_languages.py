@@ -157,3 +157,18 @@ def test_the_pdf_report_renders_in_welsh_and_in_french(client_for, cast, today, 
             assert phrase in text, (language, phrase)
         with translation.override(language):  # the day it was made, in the language's words
             assert date_format(today, "j F Y") in text
+
+
+def test_the_person_picker_and_its_labels_speak_the_readers_language(client_for, cast):
+    """The search box picker.js adds takes its words from the page, so it is translated
+    too; place types and rule titles come through the Django edge, not the engine."""
+    client = client_for(cast.hmip_manager)
+    client.post(reverse("language"), {"language": "fr"})
+    html = client.get(reverse("accounts:user_add")).content.decode()
+    assert 'data-picker-label="Saisissez pour filtrer les choix ci-dessous"' in html
+    assert "sans service" in html  # the picker's "no unit" beside Alice's name
+    html = client.get(cast.northbridge.get_absolute_url()).content.decode()
+    assert "Établissement pénitentiaire" in html
+    client.post(reverse("language"), {"language": "cy"})
+    html = client.get(reverse("screening:policy")).content.decode()
+    assert "Ar secondiad o&#x27;r sefydliad hwn" in html or "Ar secondiad o'r sefydliad hwn" in html

@@ -19,9 +19,10 @@
     box.type = "search";
     box.className = "picker-search";
     box.autocomplete = "off";
-    box.placeholder = "Type a name, unit or key";
-
-    box.setAttribute("aria-label", "Type to narrow the choices below");
+    // the words come from the page, in the reader's language (base.html)
+    var page = document.body.dataset;
+    box.placeholder = page.pickerPlaceholder || "Type a name, unit or key";
+    box.setAttribute("aria-label", page.pickerLabel || "Type to narrow the choices below");
     box.setAttribute("aria-controls", select.id || "");
     var status = document.createElement("span");
     status.className = "visually-hidden";
@@ -49,7 +50,7 @@
         select.value = first.value;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
-      status.textContent = shown + " found";
+      status.textContent = shown + " " + (document.body.dataset.pickerFound || "found");
     });
   }
 
