@@ -133,6 +133,9 @@ RULE_TITLES = {
     "team-lead": _("May not lead this visit"),
     "team-eligibility": _("Not in post or not on NPM work for the visit"),
     "team-overlap": _("Already on another visit on those dates"),
+    # findings the engine names only by id (codes.RULE_TITLES has no title for them)
+    "secondee-selection": _("Secondee not selected on merit"),
+    "secondment-unrecorded": _("Secondee with no secondment record"),
 }
 VERDICT_LABELS = {
     "block": _("block"),

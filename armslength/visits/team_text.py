@@ -76,9 +76,9 @@ def _day(text: str) -> str:
 
 
 def _when(text: str) -> str:
-    dates = ISO.findall(text)
-    if len(dates) == 2 and text == f"{dates[0]} to {dates[1]}":
-        return gettext("%(start)s to %(end)s") % {"start": _day(dates[0]), "end": _day(dates[1])}
+    parts = text.split(" to ")
+    if len(parts) == 2:
+        return gettext("%(start)s to %(end)s") % {"start": _day(parts[0]), "end": _day(parts[1])}
     return _day(text)
 
 

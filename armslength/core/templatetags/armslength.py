@@ -229,3 +229,11 @@ def can(context, action: str, obj=None) -> bool:
 
     user = context.get("user") or getattr(context.get("request"), "user", None)
     return user is not None and access.can(user, action, obj)
+
+
+@register.filter(name="finding_text")
+def finding_text_filter(sentence) -> str:
+    """A compliance finding's detail (engine/findings.py) in the reader's language."""
+    from armslength.compliance.finding_text import finding_text
+
+    return finding_text(sentence)
