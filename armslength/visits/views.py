@@ -110,20 +110,6 @@ class VisitEditView(ObjectEditView):
         form.fields["partner_bodies"].queryset = Body.objects.all()
         return form
 
-    def post(self, request, pk=None):
-        if pk is None:
-            return super().post(request, pk)
-        obj = self.get_object(request, pk)
-        form = self.make_form(request, obj, request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_form(request, form, obj)
-        with transaction.atomic():
-            if conflict := self.changed_meanwhile(request, obj):
-                return conflict
-            saved = self.save(request, form, obj)
-        messages.success(request, _("Saved: %(record)s") % {"record": saved})
-        return HttpResponseRedirect(self.success_url(saved))
-
     def save(self, request, form, obj):
         """Through `visit_update`: a new place or new dates re-check the whole team."""
         if obj.pk is None:  # a new visit has no team to re-check
