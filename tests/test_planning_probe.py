@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from armslength.visits.models import Assignment, PlanningRun, RunStatus, Unavailability
@@ -70,6 +71,9 @@ def test_accepting_rechecks_the_register_as_it_is_now(cast, client_for, today, p
     assert f"Not accepted for {on_leave}: " in text and "now unavailable" in text
     assert f"Not accepted for {over}: " in text and "limit of 0 visits a year" in text
     assert not Assignment.objects.filter(visit__in=[cancelled, moved, on_leave, over]).exists()
+    # a refused place stays on the visit's audit trail, as a refusal by hand does
+    trail = LogEntry.objects.get_for_object(on_leave).filter(changes__icontains="refused")
+    assert trail.filter(changes__icontains="now unavailable").exists()
 
 
 def test_another_bodys_stale_member_is_named_by_body_only_and_keeps_their_place(

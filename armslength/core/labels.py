@@ -136,6 +136,7 @@ RULE_TITLES = {
     # findings the engine names only by id (codes.RULE_TITLES has no title for them)
     "secondee-selection": _("Secondee not selected on merit"),
     "secondment-unrecorded": _("Secondee with no secondment record"),
+    "team-availability": _("On leave or over the year's allowance"),
 }
 VERDICT_LABELS = {
     "block": _("block"),

@@ -170,6 +170,7 @@ RULE_TITLES = {
     "team-lead": "May not lead this visit",
     "team-eligibility": "Not in post or not on NPM work for the visit",
     "team-overlap": "Already on another visit on those dates",
+    "team-availability": "On leave or over the year's allowance",
 }
 
 

@@ -795,10 +795,30 @@ def _complete_team(visit, proposals, people, user, screening) -> list[str]:
             raise AssignmentRefused(f"{a['person']} is no longer in the register.")
         if held.get(person.pk, Role.PREPARATION) == Role.PREPARATION:
             new.append((person, a["role"]))
-    for person, _role in new:
+    for person, role in new:
         why = _leave_or_allowance(visit, person)
         if why:
-            raise AssignmentRefused(_not_accepted(visit, why), "team-availability")
+            message = _not_accepted(visit, why)
+            refused = AssignmentRefused(message, "team-availability")
+            refused.audit = (  # on the visit's trail, read only by the person's own body
+                visit,
+                {
+                    "action": LogEntry.Action.UPDATE,
+                    "actor": user,
+                    "changes": {"refused assignment": [person.name, message]},
+                    "additional_data": {
+                        # counted by rule in the annual report; erased with the person
+                        "refused": {
+                            "person": person.key,
+                            "role": role,
+                            "rules": ["team-availability"],
+                            "reason": message,
+                        },
+                        "person_body": person.body_id,
+                    },
+                },
+            )
+            raise refused
     if not new:
         return []
     places = sum(1 for role in held.values() if role != Role.PREPARATION)
