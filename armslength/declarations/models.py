@@ -104,6 +104,13 @@ class Affiliation(models.Model):
     #: the declarant's change of a reviewed declaration, waiting for review (field -> value);
     #: the fields above keep what was reviewed, and the engine reads those
     proposed = models.JSONField(_("change awaiting review"), default=dict, blank=True)
+    #: the reviewer as an imported register named them, when their account is not in this one
+    reviewed_by_name = models.CharField(
+        _("reviewed by (imported)"),
+        max_length=150,
+        blank=True,
+        help_text=_("The reviewer's user name in the register this declaration was imported from."),
+    )
 
     class Meta:
         ordering = ["person__name", "-start"]
@@ -119,6 +126,18 @@ class Affiliation(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"parent": f"register.person:{self.person_id}"}
+
+    @property
+    def reviewer(self):
+        """Who reviewed it: their account, or the name an imported register gave them."""
+        return self.reviewed_by or self.reviewed_by_name
+
+    def save(self, *args, **kwargs):
+        if self.reviewed_by_id and self.reviewed_by_name:  # reviewed here since: the account
+            self.reviewed_by_name = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "reviewed_by_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_tie(self) -> bool:

@@ -151,7 +151,7 @@ def export_document(
             "status": a.status,
             "declared_at": a.declared_at.isoformat(),
             "review_note": a.review_note,
-            "reviewed_by": a.reviewed_by.get_username() if a.reviewed_by else None,
+            "reviewed_by": _username(a.reviewed_by, a.reviewed_by_name),
             "reviewed_at": a.reviewed_at.isoformat() if a.reviewed_at else None,
         }
         for a in mine(Affiliation.objects)
@@ -217,7 +217,7 @@ def export_document(
                 "text": v.text,
                 "note": v.note,
                 "adopted_at": v.created_at.isoformat(),
-                "adopted_by": v.created_by.get_username() if v.created_by else None,
+                "adopted_by": _username(v.created_by, v.created_by_name),
             }
             for v in PolicyVersion.objects.select_related("created_by").order_by("created_at", "pk")
         ]
@@ -335,6 +335,10 @@ def import_document(
     return report
 
 
+#: a model field that holds a document field under another name, for error messages
+DOCUMENT_NAMES = {"reviewed_by_name": "reviewed_by", "created_by_name": "adopted_by"}
+
+
 class _Importer:
     def __init__(self, doc: dict, report: ImportReport, actor):
         self.doc = doc
@@ -382,24 +386,36 @@ class _Importer:
             except PolicyError as exc:
                 self.report.errors.append(f"policy_versions[{i}].text: {exc}")
                 continue
-            v = PolicyVersion.objects.create(
+            v = PolicyVersion(
                 text=r["text"],
                 version=r["version"],
                 note=r.get("note") or "",
                 created_by=_user(r.get("adopted_by")),
+                created_by_name=_unmatched(r.get("adopted_by")),
             )
-            PolicyVersion.objects.filter(pk=v.pk).update(created_at=adopted_at)
-            self.report.count("policy_versions", True)
+            if self.save(v, f"policy_versions[{i}]", "policy_versions", True):
+                PolicyVersion.objects.filter(pk=v.pk).update(created_at=adopted_at)
 
     def valid(self, obj, path: str, exclude=()) -> bool:
         try:
             obj.full_clean(exclude=list(exclude), validate_unique=False)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
+                name = DOCUMENT_NAMES.get(name, name)
                 where = path if name == "__all__" else f"{path}.{name}"
                 self.report.errors.extend(f"{where}: {m}" for m in messages)
             return False
         return True
+
+    def checked(self, model, name: str, value, path: str):
+        """One field's value checked as the model's field checks it (its length…); a
+        refusal is reported at the document's field and the value left out."""
+        try:
+            return model._meta.get_field(name).clean(value, None)
+        except ValidationError as exc:
+            where = f"{path}.{DOCUMENT_NAMES.get(name, name)}"
+            self.report.errors.extend(f"{where}: {m}" for m in exc.messages)
+            return model._meta.get_field(name).get_default()
 
     def save(self, obj, path: str, section: str, created: bool, exclude=()) -> bool:
         if not self.valid(obj, path, exclude):
@@ -572,9 +588,23 @@ class _Importer:
                 # the document's review, as it was (not the moment of this import)
                 reviewed_at = r.get("reviewed_at")
                 a.reviewed_at = dt.datetime.fromisoformat(reviewed_at) if reviewed_at else None
-                # the reviewer's account, where it exists in this register
+                # the reviewer's account, where it exists in this register; else their name
                 a.reviewed_by = _user(r.get("reviewed_by"))
-                a.save(update_fields=["declared_at", "review_note", "reviewed_at", "reviewed_by"])
+                a.reviewed_by_name = self.checked(
+                    Affiliation,
+                    "reviewed_by_name",
+                    _unmatched(r.get("reviewed_by")),
+                    f"affiliations[{i}]",
+                )
+                a.save(
+                    update_fields=[
+                        "declared_at",
+                        "review_note",
+                        "reviewed_at",
+                        "reviewed_by",
+                        "reviewed_by_name",
+                    ]
+                )
         for i, r in self.rows("assessments"):
             a = Assessment(
                 person=self._person(r["person"]),
@@ -643,6 +673,17 @@ class _Importer:
 
     def _person(self, key):
         return self.people.get(key) or Person.objects.filter(key=key).first()
+
+
+def _username(account, imported_name: str) -> str | None:
+    """Who did it, for the document: their account's user name, or the name an imported
+    register gave when that account is not in this one (kept, so a round trip loses nobody)."""
+    return account.get_username() if account is not None else (imported_name or None)
+
+
+def _unmatched(username) -> str:
+    """The document's user name when no account of this register has it, else ""."""
+    return str(username) if username and _user(username) is None else ""
 
 
 def _user(username):

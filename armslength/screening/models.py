@@ -24,6 +24,13 @@ class PolicyVersion(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: who adopted it as an imported register named them, when their account is not in this one
+    created_by_name = models.CharField(
+        _("adopted by (imported)"),
+        max_length=150,
+        blank=True,
+        help_text=_("The user name of who adopted it, in the register it was imported from."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -38,6 +45,11 @@ class PolicyVersion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("screening:policy_version", args=[self.pk])
+
+    @property
+    def adopter(self):
+        """Who adopted it: their account, or the name an imported register gave them."""
+        return self.created_by or self.created_by_name
 
     def policy(self) -> Policy:
         return load_policy_text(self.text)
