@@ -191,7 +191,14 @@ def test_an_overlong_imported_user_name_is_refused_naming_the_field(db, cast, to
             "adopted_by": "n" * 151,
         }
     ]
+    Affiliation.objects.create(
+        person=cast.alice, kind="employment", establishment=cast.southgate, role="nurse"
+    )
+    doc["affiliations"] = export_document(today)["affiliations"]
+    doc["affiliations"][0]["reviewed_by"] = "r" * 151
     with pytest.raises(ImportFailed) as failed:
         import_document(doc, today=today)
     assert any(e.startswith("policy_versions[0].adopted_by: ") for e in failed.value.errors)
+    assert any(e.startswith("affiliations[0].reviewed_by: ") for e in failed.value.errors)
     assert not PolicyVersion.objects.exists()
+    assert not Affiliation.objects.filter(reviewed_by_name__startswith="r").exists()
