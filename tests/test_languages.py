@@ -172,3 +172,14 @@ def test_the_person_picker_and_its_labels_speak_the_readers_language(client_for,
     client.post(reverse("language"), {"language": "cy"})
     html = client.get(reverse("screening:policy")).content.decode()
     assert "Ar secondiad o&#x27;r sefydliad hwn" in html or "Ar secondiad o'r sefydliad hwn" in html
+
+
+def test_the_audit_trail_names_actions_and_record_types_in_the_readers_language(
+    client_for, cast
+):
+    client = client_for(cast.auditor)
+    client.post(reverse("language"), {"language": "fr"})
+    html = client.get(reverse("audit:trail")).content.decode()
+    assert "création" in html  # the cast's records were created
+    assert ">create<" not in html
+    assert "Register | person" not in html and "Register | personne" not in html

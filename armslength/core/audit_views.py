@@ -18,15 +18,40 @@ from armslength.core import access
 from armslength.core.exports import export_response, requested_format
 
 AUDITED_APPS = ("register", "accounts", "declarations", "visits", "compliance", "reports")
+#: auditlog's actions in the reader's language (auditlog has no Welsh or French)
+ACTIONS = {
+    LogEntry.Action.CREATE: _("create"),
+    LogEntry.Action.UPDATE: _("update"),
+    LogEntry.Action.DELETE: _("delete"),
+    LogEntry.Action.ACCESS: _("access"),
+}
+
+
+def record_type_label(content_type: ContentType) -> str:
+    """A record type by the model's own (translated) name, not auditlog's "App | model"."""
+    model = content_type.model_class()
+    return str(model._meta.verbose_name).capitalize() if model else str(content_type)
+
+
+class RecordTypeFilter(filters.ModelChoiceFilter):
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = record_type_label
+        return field
+
+
+def action_label(entry: LogEntry):
+    return ACTIONS.get(entry.action, entry.get_action_display())
 
 
 class LogEntryFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Record"), field_name="object_repr", lookup_expr="icontains")
-    content_type = filters.ModelChoiceFilter(
+    content_type = RecordTypeFilter(
         label=_("Record type"),
         queryset=ContentType.objects.filter(app_label__in=AUDITED_APPS).order_by("model"),
     )
-    action = filters.ChoiceFilter(choices=LogEntry.Action.choices)
+    action = filters.ChoiceFilter(label=_("Action"), choices=list(ACTIONS.items()))
     actor = filters.CharFilter(
         label=_("Who"), field_name="actor__username", lookup_expr="icontains"
     )
@@ -53,7 +78,10 @@ class LogEntryTable(tables.Table):
         fields = ("timestamp", "actor", "action", "content_type", "object_repr", "changes")
 
     def render_action(self, record):
-        return record.get_action_display()
+        return action_label(record)
+
+    def render_content_type(self, value):
+        return record_type_label(value)
 
 
 def entry_row(entry: LogEntry) -> list[str]:

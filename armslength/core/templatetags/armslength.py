@@ -237,3 +237,11 @@ def finding_text_filter(sentence) -> str:
     from armslength.compliance.finding_text import finding_text
 
     return finding_text(sentence)
+
+
+@register.filter
+def audit_action(entry) -> str:
+    """An audit entry's action (create, update, …) in the reader's language."""
+    from armslength.core.audit_views import action_label
+
+    return str(action_label(entry))
