@@ -174,9 +174,7 @@ def test_the_person_picker_and_its_labels_speak_the_readers_language(client_for,
     assert "Ar secondiad o&#x27;r sefydliad hwn" in html or "Ar secondiad o'r sefydliad hwn" in html
 
 
-def test_the_audit_trail_names_actions_and_record_types_in_the_readers_language(
-    client_for, cast
-):
+def test_the_audit_trail_names_actions_and_record_types_in_the_readers_language(client_for, cast):
     client = client_for(cast.auditor)
     client.post(reverse("language"), {"language": "fr"})
     html = client.get(reverse("audit:trail")).content.decode()
