@@ -84,8 +84,11 @@ def test_finding3_a_team_warning_does_not_name_another_unannounced_visit(cast, c
 def test_finding5_history_hides_a_teammates_restriction_as_the_visit_page_does(
     cast, client_for, story
 ):
-    sam_history = page(client_for(cast.sam_user), "visits:visit_history", story["joint"])
-    assert "Lee Hart" not in sam_history
+    # a member who does not lead reads neither the restriction nor the tie, on either page
+    Assignment.objects.filter(visit=story["joint"], person=cast.sam).update(role="member")
+    sam = client_for(cast.sam_user)
+    assert "Lee Hart" not in page(sam, "visits:visit_detail", story["joint"])
+    assert "Lee Hart" not in page(sam, "visits:visit_history", story["joint"])
 
 
 def test_the_visits_manager_still_reads_the_restriction_in_history(cast, client_for, story):
