@@ -137,10 +137,16 @@ def acknowledgement_give(
     *, person: Person, kind: str, on: dt.date | None = None
 ) -> Acknowledgement:
     """The person confirms the duty, in the text version they were shown (UK-15)."""
+    from armslength.core.hooks import facts_changed
+
     text = acknowledgement_text(body=person.body, kind=kind)
-    return Acknowledgement.objects.create(
+    given = Acknowledgement.objects.create(
         person=person, kind=kind, date=on or timezone.localdate(), text_version=text.version
     )
+    # an acknowledgement closes a finding (UK-15, exit confidentiality): the findings,
+    # computed by services rather than on read, are brought up to date now
+    facts_changed(people=[person], user=None)
+    return given
 
 
 # --- declaration rounds -------------------------------------------------------------
