@@ -140,9 +140,15 @@ def _bounded(rows):
                     )
             yield cells
     except csv.Error as exc:
+        # Python's own words ("field larger than field limit (131072)") mean nothing to a
+        # manager and name a limit that is not ours: say which of ours, or what is wrong
+        if "field limit" in str(exc):
+            raise ReadError(
+                _("A cell is longer than the limit of %(limit)s characters.")
+                % {"limit": f"{MAX_CELL:,}"}
+            ) from None
         raise ReadError(
-            _("A cell is longer than the limit of %(limit)s characters (%(why)s).")
-            % {"limit": f"{MAX_CELL:,}", "why": exc}
+            _("The file cannot be read as CSV: a row is malformed (for example a quote left open).")
         ) from None
 
 
