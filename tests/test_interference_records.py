@@ -11,10 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.urls import reverse
 
 from armslength.compliance.models import InterferenceReport
-from armslength.compliance.services import interference_escalate
+from armslength.compliance.services import (
+    InterferenceRefused,
+    interference_action_add,
+    interference_escalate,
+    interference_report_update,
+)
 from tests.test_interference import report_as_alice
 
 
@@ -56,3 +62,69 @@ def test_the_escalations_page_dates_a_report_by_what_happened_not_its_row(
     # body, kind, status, happened, escalated, ...
     assert cells[3] == happened.isoformat()
     assert cells[4] == today.isoformat()
+
+
+def _edit(client, report, cast, today, **changes):
+    data = {
+        "person": report.person_id,
+        "date": report.date.isoformat(),
+        "kind": report.kind,
+        "establishment": cast.northbridge.pk,
+        "what": report.what,
+        "by_whom": "Wing officer",
+        **changes,
+    }
+    return client.post(reverse("compliance:interferencereport_edit", args=[report.pk]), data)
+
+
+def test_a_manager_cannot_change_who_filed_a_report(cast, client_for, today):
+    """Issue 18 probe, item 1: the reporter of a report never changes after filing, or the
+    escalations page names someone who never agreed."""
+    report_as_alice(client_for(cast.alice_user), cast, today, name_may_be_shared="on")
+    report = InterferenceReport.objects.get()
+    manager = client_for(cast.hmip_manager)
+    _edit(manager, report, cast, today, person=cast.sam.pk)
+    report.refresh_from_db()
+    assert report.person_id == cast.alice.pk
+    # the service refuses it whichever door asks
+    with pytest.raises(InterferenceRefused, match="Person"):
+        interference_report_update(report=report, changes={"person": cast.sam})
+    report.refresh_from_db()
+    assert report.person_id == cast.alice.pk
+
+
+def test_what_a_report_says_is_fixed_once_received_and_a_closed_one_is_not_edited(
+    cast, client_for, today
+):
+    """Issue 18 probe, item 2: what happened, its date and kind stay as filed (corrections
+    are dated actions); a closed report is not editable by the reporter or a manager."""
+    alice = client_for(cast.alice_user)
+    report_as_alice(alice, cast, today)
+    report = InterferenceReport.objects.get()
+    filed = (report.what, report.date, report.kind)
+    for client in (alice, client_for(cast.hmip_manager)):
+        response = _edit(
+            client,
+            report,
+            cast,
+            today,
+            what="Nothing happened.",
+            date=(today - dt.timedelta(days=300)).isoformat(),
+            kind="other",
+            by_whom="A governor",
+        )
+        assert response.status_code == 302
+        report.refresh_from_db()
+        assert (report.what, report.date, report.kind) == filed
+        assert report.by_whom == "A governor"  # what may change still does
+    with pytest.raises(InterferenceRefused, match="What happened"):
+        interference_report_update(report=report, changes={"what": "Rewritten"})
+    interference_action_add(
+        report=report, text="Done", status="closed", outcome="resolved", user=cast.hmip_manager
+    )
+    edit = reverse("compliance:interferencereport_edit", args=[report.pk])
+    for client in (alice, client_for(cast.hmip_manager)):
+        assert client.get(edit).status_code == 403
+        assert _edit(client, report, cast, today, by_whom="Changed").status_code == 403
+    report.refresh_from_db()
+    assert report.by_whom == "A governor"

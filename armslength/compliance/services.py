@@ -362,6 +362,53 @@ def interference_delete(*, report: InterferenceReport, user=None) -> None:
     )
 
 
+#: what a report says happened: fixed once it is received, so the escalations page, the
+#: annual report and the handler all read what the reporter filed (issue 18). Corrections
+#: are added as dated actions.
+INTERFERENCE_FIXED_FIELDS = ("person", "date", "kind", "what")
+
+
+def interference_report_editable(report: InterferenceReport) -> None:
+    """Refuse changing a closed report: its outcome stands on what it said."""
+    if report.pk and report.status == InterferenceStatus.CLOSED:
+        raise InterferenceRefused(
+            _("A closed interference report is not changed; its history stays as it ended.")
+        )
+
+
+@transaction.atomic
+def interference_report_update(
+    *, report: InterferenceReport, changes: dict, user=None
+) -> InterferenceReport:
+    """Change what may change after filing (where, by whom, the reporter's consent); the
+    reporter, the date, the kind and what happened are fixed once received."""
+    current = InterferenceReport.objects.select_for_update().get(pk=report.pk)
+    interference_report_editable(current)
+    for name in INTERFERENCE_FIXED_FIELDS:
+        if name in changes and _field_value(current, name) != _field_value_of(changes[name]):
+            raise InterferenceRefused(
+                _(
+                    "%(field)s cannot change once a report is received; add a dated action "
+                    "to correct it."
+                )
+                % {"field": str(InterferenceReport._meta.get_field(name).verbose_name).capitalize()}
+            )
+    for name, value in changes.items():
+        if name not in INTERFERENCE_FIXED_FIELDS:
+            setattr(current, name, value)
+    current.save()
+    return current
+
+
+def _field_value(report: InterferenceReport, name: str):
+    field = InterferenceReport._meta.get_field(name)
+    return getattr(report, field.attname)
+
+
+def _field_value_of(value):
+    return getattr(value, "pk", value)
+
+
 @transaction.atomic
 def interference_action_add(
     *,

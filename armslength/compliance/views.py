@@ -33,6 +33,7 @@ from armslength.compliance.models import (
 )
 from armslength.compliance.safeguards import assessment_sign_off
 from armslength.compliance.services import (
+    INTERFERENCE_FIXED_FIELDS,
     InterferenceRefused,
     acknowledgement_give,
     acknowledgement_text,
@@ -45,8 +46,10 @@ from armslength.compliance.services import (
     interference_delete,
     interference_escalate,
     interference_handler_set,
+    interference_report_editable,
+    interference_report_update,
 )
-from armslength.core import access, labels
+from armslength.core import access, hooks, labels
 from armslength.core.exports import export_response, requested_format
 from armslength.core.views import ObjectEditView, record_views
 from armslength.engine import codes
@@ -80,8 +83,37 @@ def _round_context(request, round_) -> dict:
 
 
 class InterferenceEdit(ObjectEditView):
+    """Filing and amending a report through its services: once received, its reporter, date,
+    kind and what happened are fixed, and a closed report is not edited at all."""
+
+    def get_object(self, request, pk):
+        obj = super().get_object(request, pk)
+        try:
+            interference_report_editable(obj)
+        except InterferenceRefused as exc:
+            raise PermissionDenied(str(exc)) from None
+        return obj
+
+    def save(self, request, form, obj):
+        if obj.pk is None:
+            return super().save(request, form, obj)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            saved = interference_report_update(report=obj, changes=changes, user=request.user)
+        except InterferenceRefused as exc:
+            raise PermissionDenied(str(exc)) from None
+        hooks.record_changed(saved, user=request.user)
+        return saved
+
     def make_form(self, request, obj, data=None, files=None):
         form = super().make_form(request, obj, data, files)
+        if obj.pk is not None:
+            for name in INTERFERENCE_FIXED_FIELDS:
+                # shown, never taken from the post: fixed once the report is received
+                form.fields[name].disabled = True
+                form.fields[name].help_text = _(
+                    "Fixed once the report is received; corrections are added as dated actions."
+                )
         if not access.can(request.user, "interference.report_for_others"):
             form.fields["person"].queryset = Person.objects.filter(pk=request.user.person_id)
             # the new record's empty person is in `initial` already: set, not setdefault
