@@ -363,3 +363,56 @@ def test_the_partners_managers_read_the_refusal_in_history(cast, client_for, tod
     assert "Seconded from" in client_for(cast.auditor).get(history).content.decode()
     for reader in (cast.hmip_manager, cast.alice_user):
         assert "Seconded from" not in client_for(reader).get(history).content.decode()
+
+
+def test_a_request_is_filled_only_by_the_partners_people_added_after_it(cast, today):
+    """Issue 18 probe, item 3: a partner's people already on the team do not fill a new
+    request; the create reply shows the stored status; a request never reads "3 of 2";
+    the list filters by visit."""
+    from armslength.visits.services import place_request_filled
+
+    cast.carol.key = "carol"
+    cast.carol.save()
+    people = [
+        Person.objects.create(
+            body=cast.cqc,
+            name=f"CQC person {n}",
+            key=f"cqc{n}",
+            category="staff",
+            npm_role="frontline",
+            gender="female",
+        )
+        for n in range(3)
+    ]
+    visit = joint(cast, today, establishment=cast.southgate)
+    visit.team_size = 6
+    visit.save()
+    hmip, cqc = api_as(cast.hmip_manager), api_as(cast.cqc_manager)
+    assert cqc.post("/api/assignments/", {"visit": visit.key, "person": "carol"}).status_code == 201
+    asked = hmip.post(
+        "/api/place-requests/", {"visit": visit.key, "body": "cqc", "places": 2}, format="json"
+    )
+    assert asked.status_code == 201, asked.content
+    request = PlaceRequest.objects.get(pk=asked.json()["id"])
+    assert request.status == asked.json()["status"] == "open"
+    assert asked.json()["filled"] == 0
+    for person in people:
+        assert (
+            cqc.post("/api/assignments/", {"visit": visit.key, "person": person.key}).status_code
+            == 201
+        )
+    request.refresh_from_db()
+    assert request.status == "filled" and place_request_filled(request) == 2  # not 3 of 2
+    # a second request is not filled by the people who filled the first (or Carol)
+    second = hmip.post(
+        "/api/place-requests/", {"visit": visit.key, "body": "cqc", "places": 1}, format="json"
+    ).json()
+    assert second["status"] == "open" and second["filled"] == 0
+    assert PlaceRequest.objects.get(pk=second["id"]).status == "open"
+    # the list filters by visit
+    other = joint(cast, today, establishment=cast.southgate)
+    hmip.post(
+        "/api/place-requests/", {"visit": other.key, "body": "cqc", "places": 1}, format="json"
+    )
+    rows = hmip.get(f"/api/place-requests/?visit={visit.key}").json()["results"]
+    assert sorted(r["id"] for r in rows) == sorted([request.pk, second["id"]])

@@ -369,12 +369,21 @@ class AssignmentViewSet(RecordViewSet):
             assignment_remove(assignment=instance, user=self.request.user)
 
 
+class PlaceRequestFilter(filters.FilterSet):
+    visit = filters.CharFilter(field_name="visit__key")
+
+    class Meta:
+        model = PlaceRequest
+        fields = ["visit", "status"]
+
+
 class PlaceRequestViewSet(RecordViewSet):
     """Joint visits: the lead body asks a partner body for places (the partner fills them
     by adding its own people through /api/assignments/)."""
 
     access_model = PlaceRequest
     serializer_class = s.PlaceRequestSerializer
+    filterset_class = PlaceRequestFilter
     lookup_field = "pk"
     select_related = ("visit", "body")
     http_method_names = ["get", "post", "head", "options"]

@@ -463,6 +463,7 @@ def place_request_create(
         visit=visit, body=body, places=places, expertise=expertise.strip(), requested_by=user
     )
     _place_requests_update(visit, body.pk)
+    request.refresh_from_db()  # the status stored, as every door replies with it
     managers = User.objects.filter(role=UserRole.MANAGER, body=body, is_active=True)
     addresses = [m.email for m in managers if m.email and may_know(m, visit)]
     if addresses:
@@ -492,12 +493,34 @@ def place_request_withdraw(*, request: PlaceRequest, user=None) -> PlaceRequest:
 
 
 def place_request_filled(request: PlaceRequest) -> int:
-    """How many of the partner body's people are on the visit (preparation aside)."""
-    return (
-        request.visit.assignments.filter(person__body=request.body_id)
-        .exclude(role=Role.PREPARATION)
-        .count()
+    """How many places of this request the partner body has filled: its people added to
+    the team after the request (preparation aside), each counted once, for the oldest
+    request first; never more than the places asked for."""
+    return _place_allocation(request.visit, request.body_id).get(request.pk, 0)
+
+
+def _place_allocation(visit: Visit, body_id: int) -> dict[int, int]:
+    """Each request's filled places: a person added after a request fills a place of the
+    oldest request then still open, so the people a partner already had on the team, or
+    that filled an earlier request, never fill a new one (issue 18 probe)."""
+    requests = list(
+        PlaceRequest.objects.filter(visit=visit, body_id=body_id)
+        .exclude(status=PlaceRequestStatus.WITHDRAWN)
+        .order_by("requested_at", "pk")
     )
+    filled = {r.pk: 0 for r in requests}
+    added = (
+        visit.assignments.filter(person__body=body_id)
+        .exclude(role=Role.PREPARATION)
+        .order_by("added_at", "pk")
+        .values_list("added_at", flat=True)
+    )
+    for at in added:
+        for request in requests:
+            if request.requested_at < at and filled[request.pk] < request.places:
+                filled[request.pk] += 1
+                break
+    return filled
 
 
 @transaction.atomic
@@ -505,23 +528,21 @@ def assignment_remove(*, assignment: Assignment, user=None) -> None:
     """Take someone off a team; a partner's request it had filled is open again."""
     visit, body_id = assignment.visit, assignment.person.body_id
     assignment.delete()
-    for request in PlaceRequest.objects.filter(
-        visit=visit, body_id=body_id, status=PlaceRequestStatus.FILLED
-    ):
-        if place_request_filled(request) < request.places:
-            request.status = PlaceRequestStatus.OPEN
-            request.filled_at = None
-            request.save(update_fields=["status", "filled_at"])
+    _place_requests_update(visit, body_id)
 
 
 def _place_requests_update(visit: Visit, body_id: int) -> None:
-    """An open request is filled once the partner body has that many people on the team."""
-    for request in PlaceRequest.objects.filter(
-        visit=visit, body_id=body_id, status=PlaceRequestStatus.OPEN
+    """A request is filled once the partner's people added after it fill its places, and
+    open again when one of them is taken off; a withdrawn request stays withdrawn."""
+    filled = _place_allocation(visit, body_id)
+    for request in PlaceRequest.objects.filter(visit=visit, body_id=body_id).exclude(
+        status=PlaceRequestStatus.WITHDRAWN
     ):
-        if place_request_filled(request) >= request.places:
-            request.status = PlaceRequestStatus.FILLED
-            request.filled_at = timezone.now()
+        full = filled.get(request.pk, 0) >= request.places
+        status = PlaceRequestStatus.FILLED if full else PlaceRequestStatus.OPEN
+        if status != request.status:
+            request.status = status
+            request.filled_at = timezone.now() if full else None
             request.save(update_fields=["status", "filled_at"])
 
 
