@@ -416,3 +416,36 @@ def test_a_request_is_filled_only_by_the_partners_people_added_after_it(cast, to
     )
     rows = hmip.get(f"/api/place-requests/?visit={visit.key}").json()["results"]
     assert sorted(r["id"] for r in rows) == sorted([request.pk, second["id"]])
+
+
+def test_an_alert_about_a_partners_person_reaches_only_that_persons_body(cast, client_for, today):
+    """Issue 13 probe, item 1: the home inbox listed a joint visit's alerts by the visit's
+    lead body, so HMIP's managers read why CQC's Carol was not clear (her tie) and CQC's
+    managers, whose person it is, got nothing."""
+    from armslength.accounts.inbox import inbox_for
+    from armslength.core import access
+    from armslength.visits.models import VisitAlert
+
+    visit = joint(cast, today, establishment=cast.southgate)
+    assignment_add(visit=visit, person=cast.carol, role="member")
+    VisitAlert.objects.create(
+        visit=visit,
+        person=cast.carol,
+        verdict="refrain",
+        text="Refrain from interviewing her sister the deputy governor at HMP Southgate",
+    )
+    tie = "her sister the deputy governor"
+    assert not any(tie in i.text for i in inbox_for(cast.hmip_manager, today))
+    assert any(tie in i.text for i in inbox_for(cast.cqc_manager, today))
+    assert not access.readable(cast.hmip_manager, VisitAlert).exists()
+    hmip = client_for(cast.hmip_manager)
+    assert tie not in hmip.get(reverse("home")).content.decode()
+    assert tie not in hmip.get(visit.get_absolute_url()).content.decode()
+    cqc = client_for(cast.cqc_manager)
+    assert tie in cqc.get(reverse("home")).content.decode()
+    assert tie in cqc.get(visit.get_absolute_url()).content.decode()
+    # a leaver's removal is news for every body taking part
+    VisitAlert.objects.create(
+        visit=visit, person=cast.carol, verdict="left", text="Carol Carter has left"
+    )
+    assert any("Carol Carter has left" in i.text for i in inbox_for(cast.hmip_manager, today))

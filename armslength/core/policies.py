@@ -40,6 +40,7 @@ from armslength.visits.visibility import (
     may_see_assessment,
     may_staff,
     restrict_through_visit,
+    restrict_visit_alerts,
     restrict_visit_history,
     restrict_visits,
 )
@@ -194,8 +195,16 @@ register(RoundResponse, Policy(body="person__body", person="person"))
 register(AcknowledgementText, Policy(body="body"))
 # The coordinator sees findings only as counts per body and rule (dashboard).
 register(FindingRecord, Policy(body="body", person="person", manager_writes=False))
+# An alert about a person is their own body's managers' to read, on a joint visit too; a
+# leaver's removal reaches every body taking part (visits/visibility.py).
 register(
-    VisitAlert, Policy(body="visit__body", manager_writes=False, restrict=restrict_through_visit)
+    VisitAlert,
+    Policy(
+        body="person__body",
+        read_also=("visit__body", "visit__partner_bodies"),
+        manager_writes=False,
+        restrict=restrict_visit_alerts,
+    ),
 )
 # A place on a team: every body taking part reads the team (name and role); the person's
 # own body changes it and reads what the engine said about them.

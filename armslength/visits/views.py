@@ -43,6 +43,7 @@ from armslength.visits.models import (
     RunStatus,
     Unavailability,
     Visit,
+    VisitAlert,
     VisitStatus,
     VisitType,
 )
@@ -167,14 +168,13 @@ def visit_screening(request, visit: Visit) -> dict:
     ]
     form = OverrideRequestForm()
     form.fields["person"].choices = overridable
-    visible = set(access.readable(request.user, Person).values_list("pk", flat=True))
-    alerts = [
-        a
-        for a in visit.alerts.filter(resolved_at__isnull=True).select_related("person")
-        # a leaver's removal is news for the whole team; other alerts say why someone is
-        # not clear, which only the person's own body may read
-        if a.person_id in visible or a.verdict == "left"
-    ]
+    # a leaver's removal is news for the whole team; other alerts say why someone is not
+    # clear, which only the person's own body may read (the VisitAlert policy)
+    alerts = list(
+        access.readable(request.user, VisitAlert)
+        .filter(visit=visit, resolved_at__isnull=True)
+        .select_related("person")
+    )
     return {
         **team_context(request, visit, screening),
         "alerts": alerts,

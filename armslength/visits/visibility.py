@@ -41,6 +41,16 @@ def restrict_through_visit(user, qs):
     return qs.exclude(visit__in=hidden)
 
 
+def restrict_visit_alerts(user, qs):
+    """An alert says why someone is not clear (a tie, a secondment): only the managers of
+    that person's own body read it, whichever body leads the visit. A leaver's removal
+    from the team is news for every body taking part."""
+    from django.db.models import Q
+
+    qs = restrict_through_visit(user, qs)
+    return qs.filter(Q(person__body_id=user.body_id) | Q(verdict="left"))
+
+
 def may_know(user, visit) -> bool:
     if visit.type != UNANNOUNCED or Role(user.role) == Role.AUDITOR:
         return True
