@@ -264,3 +264,29 @@ def test_a_cancelled_visit_taken_up_again_re_checks_its_team(cast, today):
         user=cast.hmip_manager,
     )
     assert moved.removed == [] and visit.assignments.filter(person=cast.carol).exists()
+
+
+def test_a_partner_taken_off_a_visit_has_every_request_withdrawn_and_reads_none(cast, today):
+    """Issue 18 probe, item 4: a filled request was set back to open, and the removed
+    partner's manager still read it through the API while the visit was 404 to them."""
+    cast.carol.key = "carol"
+    cast.carol.save()
+    visit = joint_at_riverside(cast, today)
+    request = place_request_create(visit=visit, body=cast.cqc, places=1, user=cast.hmip_manager)
+    assignment_add(visit=visit, person=cast.carol, role="member")
+    request.refresh_from_db()
+    assert request.status == "filled"
+    cqc = api_as(cast.cqc_manager)
+    assert cqc.get(f"/api/place-requests/{request.pk}/").status_code == 200
+    response = api_as(cast.hmip_manager).patch(
+        f"/api/visits/{visit.key}/", {"partner_bodies": []}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    request.refresh_from_db()
+    assert request.status == "withdrawn"
+    assert cqc.get(f"/api/visits/{visit.key}/").status_code == 404
+    assert cqc.get(f"/api/place-requests/{request.pk}/").status_code == 404
+    assert cqc.get("/api/place-requests/").json()["results"] == []
+    # the lead body still reads its request, withdrawn
+    lead = api_as(cast.hmip_manager).get(f"/api/place-requests/{request.pk}/")
+    assert lead.status_code == 200 and lead.json()["status"] == "withdrawn"

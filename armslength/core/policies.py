@@ -39,6 +39,7 @@ from armslength.visits.visibility import (
     may_request_places,
     may_see_assessment,
     may_staff,
+    restrict_place_requests,
     restrict_through_visit,
     restrict_visit_alerts,
     restrict_visit_history,
@@ -227,7 +228,7 @@ register(Unavailability, Policy(body="person__body", person="person"))
 # asked reads it (and fills it by adding its own people).
 register(
     PlaceRequest,
-    Policy(body="visit__body", read_also=("body",), restrict=restrict_through_visit),
+    Policy(body="visit__body", read_also=("body",), restrict=restrict_place_requests),
 )
 register(
     PlanningRun,

@@ -605,8 +605,10 @@ def visit_update(*, visit: Visit, values: dict, partner_bodies=None, user=None) 
     )
     change = VisitChange(visit)
     taking_part = visit_body_ids(visit)
-    PlaceRequest.objects.filter(visit=visit, status=PlaceRequestStatus.OPEN).exclude(
-        body__in=taking_part
+    # every request asked of a body taken off the visit is withdrawn, filled ones too: its
+    # people leave the team below, and a filled request must not read "open" again
+    PlaceRequest.objects.filter(visit=visit).exclude(body__in=taking_part).exclude(
+        status=PlaceRequestStatus.WITHDRAWN
     ).update(status=PlaceRequestStatus.WITHDRAWN)
     assignments = list(
         visit.assignments.select_related("person", "person__body").order_by("role", "pk")

@@ -51,6 +51,20 @@ def restrict_visit_alerts(user, qs):
     return qs.filter(Q(person__body_id=user.body_id) | Q(verdict="left"))
 
 
+def restrict_place_requests(user, qs):
+    """Requests for places follow the visit's visibility, and a body taken off a joint
+    visit reads none of the requests once asked of it (issue 18 probe)."""
+    from armslength.visits.models import Visit
+
+    qs = restrict_through_visit(user, qs)
+    if not user.body_id:
+        return qs
+    still_partner = Visit.objects.filter(partner_bodies=user.body_id).values("pk")
+    return qs.exclude(
+        Q(body_id=user.body_id) & ~Q(visit__body_id=user.body_id) & ~Q(visit__in=still_partner)
+    )
+
+
 def may_know(user, visit) -> bool:
     if visit.type != UNANNOUNCED or Role(user.role) == Role.AUDITOR:
         return True
