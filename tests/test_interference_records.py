@@ -128,3 +128,25 @@ def test_what_a_report_says_is_fixed_once_received_and_a_closed_one_is_not_edite
         assert _edit(client, report, cast, today, by_whom="Changed").status_code == 403
     report.refresh_from_db()
     assert report.by_whom == "A governor"
+
+
+def test_the_inbox_lists_a_report_only_until_a_dated_action_is_recorded(cast, client_for, today):
+    """Issue 18 probe, item 5: the inbox filtered on the old `action` text field, so a
+    handled (even closed) report still read "no action recorded yet"."""
+    from armslength.accounts.inbox import inbox_for
+
+    report_as_alice(client_for(cast.alice_user), cast, today)
+    report = InterferenceReport.objects.get()
+
+    def listed() -> bool:
+        return any(item.url == report.get_absolute_url() for item in inbox_for(cast.hmip_manager))
+
+    assert listed()
+    interference_action_add(
+        report=report, text="Spoke to the governor.", status="acted_on", user=cast.hmip_manager
+    )
+    assert not listed()
+    interference_action_add(
+        report=report, text="Done", status="closed", outcome="resolved", user=cast.hmip_manager
+    )
+    assert not listed()

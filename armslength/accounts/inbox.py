@@ -239,11 +239,13 @@ def _rounds_to_chase(user, today):
 
 
 def _interference_reports(user, today):
-    from armslength.compliance.models import InterferenceReport
+    from armslength.compliance.models import InterferenceReport, InterferenceStatus
 
     rows = (
         access.readable(user, InterferenceReport)
-        .filter(action="")
+        # handled means a dated action (the old `action` text field is no longer written)
+        .exclude(status=InterferenceStatus.CLOSED)
+        .filter(actions__isnull=True)
         .exclude(person_id=user.person_id)
         .select_related("person")
         .order_by("date")[:50]
