@@ -150,3 +150,36 @@ def test_the_inbox_lists_a_report_only_until_a_dated_action_is_recorded(cast, cl
         report=report, text="Done", status="closed", outcome="resolved", user=cast.hmip_manager
     )
     assert not listed()
+
+
+def test_an_actions_date_is_between_what_happened_and_today(cast, client_for, today):
+    """Issue 18 probe, item 7: 1900 and 2099 were accepted as action dates."""
+    report = InterferenceReport.objects.create(
+        person=cast.alice, date=today - dt.timedelta(days=10), kind="reprisal", what="Moved."
+    )
+    manager = client_for(cast.hmip_manager)
+    url = reverse("compliance:interference_handle", args=[report.pk])
+    for day, says in (
+        (dt.date(1900, 1, 1), "before what happened"),
+        (dt.date(2099, 1, 1), "later than today"),
+        (today + dt.timedelta(days=1), "later than today"),
+    ):
+        step = {"step": "action", "date": day.isoformat(), "text": "x", "status": "acted_on"}
+        page = manager.post(url, step, follow=True).content.decode()
+        assert says in page
+        with pytest.raises(InterferenceRefused, match=says):
+            interference_action_add(report=report, text="x", status="acted_on", on=day)
+    assert not report.actions.exists()
+    step = {"step": "action", "date": report.date.isoformat(), "text": "x", "status": "acted_on"}
+    manager.post(url, step)
+    assert report.actions.get().date == report.date
+
+
+def test_what_happened_is_bounded_with_a_clear_message(cast, client_for, today):
+    """Issue 18 probe, item 8: 3,000,000 characters of "what happened" were accepted."""
+    alice = client_for(cast.alice_user)
+    response = report_as_alice(alice, cast, today, what="x" * 10_001)
+    assert response.status_code == 400
+    assert "at most 10000 characters" in response.content.decode()
+    assert not InterferenceReport.objects.exists()
+    assert report_as_alice(alice, cast, today, what="x" * 10_000).status_code == 302

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from armslength.compliance.models import (
@@ -88,6 +89,11 @@ class RecruitmentRecordForm(RecruitmentQuestions, forms.ModelForm):
         return record
 
 
+#: what happened, in the reporter's words: long enough for any account, bounded so a
+#: paste of a whole document (3,000,000 characters in the issue 18 probe) is refused
+INTERFERENCE_WHAT_MAX = 10_000
+
+
 class InterferenceReportForm(forms.ModelForm):
     class Meta:
         model = InterferenceReport
@@ -106,6 +112,11 @@ class InterferenceReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # unsure what to call it, a reporter still reports: intimidation unless they say
         self.fields["kind"].required = False
+        what = self.fields["what"]
+        what.max_length = INTERFERENCE_WHAT_MAX
+        what.validators.append(MaxLengthValidator(INTERFERENCE_WHAT_MAX))
+        what.widget.attrs["maxlength"] = str(INTERFERENCE_WHAT_MAX)
+        what.help_text = _("At most %(n)s characters.") % {"n": f"{INTERFERENCE_WHAT_MAX:,}"}
 
     def clean_kind(self) -> str:
         return self.cleaned_data.get("kind") or InterferenceKind.INTIMIDATION

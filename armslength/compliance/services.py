@@ -428,9 +428,17 @@ def interference_action_add(
         raise InterferenceRefused("Say how it ended to close the report.")
     if status != InterferenceStatus.CLOSED and outcome:
         raise InterferenceRefused("An outcome is given when the report is closed.")
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise InterferenceRefused(_("An action's date cannot be later than today."))
+    if on < report.date:
+        raise InterferenceRefused(
+            _("An action's date cannot be before what happened (%(date)s).")
+            % {"date": report.date.isoformat()}
+        )
     action = InterferenceAction.objects.create(
         report=report,
-        date=on or timezone.localdate(),
+        date=on,
         text=text.strip(),
         status=status,
         by=user,
