@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from armslength.register.models import Establishment, Organisation, Person, Secondment
@@ -290,3 +291,45 @@ def test_a_partner_taken_off_a_visit_has_every_request_withdrawn_and_reads_none(
     # the lead body still reads its request, withdrawn
     lead = api_as(cast.hmip_manager).get(f"/api/place-requests/{request.pk}/")
     assert lead.status_code == 200 and lead.json()["status"] == "withdrawn"
+
+
+def test_the_lead_body_is_never_its_own_partner_through_any_door(cast, today, client_for):
+    """The visit form offered the lead body among the partners (outside probe, issue 19)."""
+    visit = joint_at_riverside(cast, today)
+    hmip = client_for(cast.hmip_manager)
+    data = {
+        "establishment": visit.establishment.pk,
+        "body": cast.hmip.pk,
+        "partner_bodies": [cast.cqc.pk, cast.hmip.pk],
+        "start": visit.start.isoformat(),
+        "end": visit.end.isoformat(),
+        "type": "announced",
+        "status": "planned",
+        "team_size": 4,
+        "min_women": 0,
+    }
+    refused = "The lead body cannot also be one of its partner bodies."
+    for url in (reverse("visits:visit_edit", args=[visit.pk]), reverse("visits:visit_add")):
+        page = hmip.post(url, data).content.decode()
+        assert refused in page
+    assert list(visit.partner_bodies.all()) == [cast.cqc]
+    assert Visit.objects.count() == 1
+    api = api_as(cast.hmip_manager)
+    answer = api.patch(
+        f"/api/visits/{visit.key}/", {"partner_bodies": ["cqc", "hmip"]}, format="json"
+    )
+    assert answer.status_code == 400 and refused in answer.content.decode()
+    created = api.post(
+        "/api/visits/",
+        {
+            "establishment": visit.establishment.key,
+            "start": visit.start.isoformat(),
+            "end": visit.end.isoformat(),
+            "partner_bodies": ["hmip"],
+        },
+        format="json",
+    )
+    assert created.status_code == 400 and refused in created.content.decode()
+    assert list(visit.partner_bodies.all()) == [cast.cqc]
+    with pytest.raises(ValidationError):
+        visit_update(visit=visit, values={}, partner_bodies=[cast.hmip])

@@ -274,6 +274,17 @@ class VisitSerializer(CleanedModelSerializer):
         if candidate.body_id is None:
             candidate.body_id = self.context["request"].user.body_id
 
+    def validate(self, attrs):
+        from armslength.visits.services import partner_bodies_problem
+
+        attrs = super().validate(attrs)
+        instance = getattr(self, "instance", None)
+        lead = instance.body_id if instance else self.context["request"].user.body_id
+        problem = partner_bodies_problem(lead, attrs.get("partner_bodies") or [])
+        if problem:
+            raise serializers.ValidationError({"partner_bodies": problem})
+        return attrs
+
 
 class AssignmentSerializer(serializers.ModelSerializer):
     """Adding someone to a team: the conflict engine decides, exactly as in the web app.

@@ -32,6 +32,18 @@ class VisitForm(forms.ModelForm):
             "partner_bodies": forms.SelectMultiple(attrs={"size": 6}),
         }
 
+    def clean(self):
+        from armslength.visits.services import partner_bodies_problem
+
+        cleaned = super().clean()
+        body = cleaned.get("body") or getattr(self.instance, "body", None)
+        problem = partner_bodies_problem(
+            getattr(body, "pk", None), cleaned.get("partner_bodies") or []
+        )
+        if problem:
+            self.add_error("partner_bodies", problem)
+        return cleaned
+
 
 class OverrideRequestForm(forms.Form):
     person = forms.ChoiceField(label=_("Person"))

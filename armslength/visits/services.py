@@ -568,6 +568,14 @@ class VisitChange:
     removed: list[TeamRemoval] = field(default_factory=list)
 
 
+def partner_bodies_problem(lead_body_id, partners) -> str:
+    """Why these partner bodies cannot be the visit's, or "": the lead body takes part as
+    the lead, never as its own partner (its people would be counted twice over)."""
+    if lead_body_id is not None and any(getattr(b, "pk", b) == lead_body_id for b in partners):
+        return gettext("The lead body cannot also be one of its partner bodies.")
+    return ""
+
+
 @transaction.atomic
 def visit_update(*, visit: Visit, values: dict, partner_bodies=None, user=None) -> VisitChange:
     """Change a visit; the team is then checked again, every body's people alike.
@@ -591,6 +599,9 @@ def visit_update(*, visit: Visit, values: dict, partner_bodies=None, user=None) 
     visit.full_clean(validate_unique=False, exclude=["partner_bodies"])
     visit.save()
     if partner_bodies is not None:
+        problem = partner_bodies_problem(visit.body_id, partner_bodies)
+        if problem:
+            raise ValidationError({"partner_bodies": problem})
         visit.partner_bodies.set(partner_bodies)
     after = {
         name: getattr(visit, f"{name}_id" if name == "establishment" else name)
