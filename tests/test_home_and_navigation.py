@@ -260,3 +260,17 @@ def test_a_finding_links_to_the_form_that_fixes_it(cast, client_for):
     fix = f'href="{reverse("compliance:assessment_add")}?person={cast.sam.pk}"'
     assert fix in page and "Record a conflict assessment" in page
     assert "Secondee&#x27;s conflict assessment missing or due" in page  # the rule's title
+
+
+def test_dates_written_into_sentences_read_in_the_locale_format(cast, client_for, today):
+    """The staff inbox said "…by 2026-12-06" beside "26 Nov 2026" elsewhere (issue 19 probe)."""
+    from django.utils.formats import date_format
+
+    due = today + dt.timedelta(days=10)
+    round_ = DeclarationRound.objects.create(body=cast.hmip, name="Annual declarations", due_on=due)
+    RoundResponse.objects.create(round=round_, person=cast.alice)
+    page = client_for(cast.alice_user).get("/").content.decode()
+    texts = " | ".join(inbox(page))
+    assert "Annual declarations" in texts
+    assert due.isoformat() not in texts
+    assert date_format(due, "DATE_FORMAT") in texts

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -594,7 +595,10 @@ def my_tasks(user) -> dict:
         tasks.append(
             (
                 _("Confirm your declarations for '%(r)s' by %(d)s")
-                % {"r": response.round.name, "d": response.round.due_on.isoformat()},
+                % {
+                    "r": response.round.name,
+                    "d": date_format(response.round.due_on, "DATE_FORMAT"),
+                },
                 reverse("compliance:my_rounds"),
             )
         )

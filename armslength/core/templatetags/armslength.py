@@ -245,3 +245,12 @@ def audit_action(entry) -> str:
     from armslength.core.audit_views import action_label
 
     return str(action_label(entry))
+
+
+@register.filter(name="locale_dates")
+def locale_dates(text) -> str:
+    """A sentence written by a service ("…by 2026-12-06") with its dates in the reader's
+    locale ("…by 6 Dec 2026"): one date format on every page (issue 19)."""
+    from armslength.visits.team_text import _day
+
+    return _day(str(text)) if text else text
