@@ -449,3 +449,28 @@ def test_an_alert_about_a_partners_person_reaches_only_that_persons_body(cast, c
         visit=visit, person=cast.carol, verdict="left", text="Carol Carter has left"
     )
     assert any("Carol Carter has left" in i.text for i in inbox_for(cast.hmip_manager, today))
+
+
+def test_only_the_lead_bodys_managers_name_the_lead(cast, today):
+    """Issue 18 probe, item 6: CQC's manager made Carol the lead of HMIP's visit (API 201),
+    and HMIP could then not name its own lead."""
+    cast.carol.key, cast.alice.key = "carol", "alice"
+    cast.carol.save()
+    cast.alice.save()
+    cast.alice.can_lead = True
+    cast.alice.save()
+    visit = joint(cast, today, establishment=cast.southgate)
+    cqc, hmip = api_as(cast.cqc_manager), api_as(cast.hmip_manager)
+    refused = cqc.post(
+        "/api/assignments/", {"visit": visit.key, "person": "carol", "role": "lead"}, format="json"
+    )
+    assert refused.status_code == 400 and "HMIP" in refused.content.decode()
+    assert not Assignment.objects.filter(visit=visit, role="lead").exists()
+    with pytest.raises(AssignmentRefused):
+        assignment_add(visit=visit, person=cast.carol, role="lead")
+    # as a member Carol is welcome, and HMIP names its own lead
+    assert cqc.post("/api/assignments/", {"visit": visit.key, "person": "carol"}).status_code == 201
+    lead = hmip.post(
+        "/api/assignments/", {"visit": visit.key, "person": "alice", "role": "lead"}, format="json"
+    )
+    assert lead.status_code == 201, lead.content

@@ -247,6 +247,11 @@ def _place_refusal(visit: Visit, person: Person, role: str, check: AssignmentChe
         return " ".join(check.ineligible), "team-eligibility"
     if role not in check.allowed_roles:
         return _refusal_text(check, person, role), ""
+    if role == Role.LEAD and person.body_id != visit.body_id:
+        # a partner body fills places; the lead body names its own lead (issue 18 probe)
+        return gettext(
+            "The lead of this visit is one of %(body)s's people, named by its managers."
+        ) % {"body": visit.body.abbreviation}, "team-lead"
     if role == Role.LEAD:
         why = team.lead_refusal(
             person.post(), can_lead=person.can_lead, first=visit.start, last=visit.end
