@@ -28,10 +28,16 @@ def uk15(report) -> list:
 
 def hand_count(year: int, today: dt.date, people=None) -> tuple[int, int]:
     """Counted straight from the records, person by person."""
-    first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
     due = done = 0
     for person in people if people is not None else Person.objects.all():
         if person.npm_role == "non_npm":
+            continue
+        # only the days they were with the body (from joined, until the day before left)
+        first = max(dt.date(year, 1, 1), person.joined or dt.date(year, 1, 1))
+        last = min(dt.date(year, 12, 31), today)
+        if person.left:
+            last = min(last, person.left - dt.timedelta(days=1))
+        if first > last:
             continue
         spells = [
             s
@@ -62,6 +68,23 @@ def test_uk15_on_the_demo_equals_a_hand_count(db):
     everyone = Person.objects.exclude(npm_role="non_npm").count()
     assert 0 < got[0] < everyone  # secondees only, not everyone on NPM work
     assert 0 < got[1] <= got[0]
+
+
+def test_uk15_last_year_on_the_demo_equals_a_hand_count_counting_from_joined(db):
+    """An outside probe found two people counted due in 2025 who joined in 2026."""
+    today = dt.date(2026, 11, 23)
+    load_demo(seed=1, today=today)
+    assert uk15(build_report(2025, today=today)) == list(hand_count(2025, today))
+
+
+def test_a_secondee_is_not_due_for_a_year_before_they_joined(cast, today):
+    s = cast.sam_secondment
+    s.start = dt.date(today.year - 1, 1, 1)
+    s.save()
+    cast.sam.joined = dt.date(today.year, 1, 1)
+    cast.sam.save()
+    assert uk15(build_report(today.year - 1, body=cast.hmip, today=today)) == [0, 0]
+    assert uk15(build_report(today.year, body=cast.hmip, today=today)) == [1, 0]
 
 
 def test_staff_are_not_due_and_a_secondee_is(cast, today):

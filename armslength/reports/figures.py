@@ -327,8 +327,16 @@ def uk15_due_done(person, secondments, acknowledgements, period: Period) -> tupl
     """
     if not _on_npm_work(person):
         return False, False
-    year = Window(period.start, period.as_of)
-    current = [s for s in secondments if overlaps(s["start"], s["end"], year)]
+    # the days of the year they were with the body: a secondment recorded as starting
+    # before they joined does not make them due for a year they were not yet here
+    first = max(period.start, person["joined"] or period.start)
+    last = period.as_of
+    if person["left"]:
+        last = min(last, person["left"] - dt.timedelta(days=1))
+    if first > last:
+        return False, False
+    with_the_body = Window(first, last)
+    current = [s for s in secondments if overlaps(s["start"], s["end"], with_the_body)]
     if not current:
         return False, False
     dates = [a["date"] for a in acknowledgements if a["kind"] == "independence"]
