@@ -310,3 +310,35 @@ def test_a_late_declaration_alerts_the_visits_managers(cast, client_for, today):
     assert mail.outbox[-1].to == ["hmip.manager@example.org"]
     page = client_for(cast.hmip_manager).get(visit.get_absolute_url()).content.decode()
     assert "New facts since this visit was planned" in page
+
+
+def test_a_signed_off_assessment_is_not_edited(cast, client_for, new_secondee, today):
+    """Issue 13 probe, item 2: the edit page changed a signed-off assessment's verdicts
+    (its cleared organisations) while the sign-off stayed, so the clearance counted on
+    a signature given to something else."""
+    client = client_for(cast.hmip_manager)
+    assessment = Assessment.objects.create(
+        person=new_secondee, date=today, areas_considered="HMPPS", assessor=cast.hmip_manager
+    )
+    assessment.cleared_organisations.set([cast.hmpps])
+    edit = reverse("compliance:assessment_edit", args=[assessment.pk])
+    assert client.get(edit).status_code == 200  # a draft is edited
+    client.post(reverse("compliance:assessment_sign_off", args=[assessment.pk]))
+    assert client.get(edit).status_code == 403
+    response = client.post(
+        edit,
+        {
+            "person": new_secondee.pk,
+            "date": today.isoformat(),
+            "areas_considered": "HMPPS and MoJ",
+            "cleared_organisations": [cast.hmpps.pk, cast.moj.pk],
+            "restrictions": "",
+            "next_review": "",
+        },
+    )
+    assert response.status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.areas_considered == "HMPPS" and assessment.signed_off_at is not None
+    assert list(assessment.cleared_organisations.all()) == [cast.hmpps]
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert f'href="{edit}"' not in page

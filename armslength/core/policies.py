@@ -121,11 +121,14 @@ register(
     ),
 )
 # Supervision notes are confidential to the person, their managers and auditors.
+# Once signed off an assessment counts (UK-12) and is not changed or deleted by any door:
+# a new assessment is made and signed instead.
 register(
     Assessment,
     Policy(
         body="person__body",
         person="person",
+        manager_writes_only=(("signed_off_at", None),),
         actions={
             "sign_off": lambda user, obj: can_write(user, obj) and obj.signed_off_at is None,
         },
