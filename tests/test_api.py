@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from armslength.api.models import ApiToken
 from armslength.compliance.services import findings_sync
+from armslength.declarations.models import Affiliation
 from armslength.register.models import Person
 from armslength.visits.models import Assignment, Visit
 
@@ -205,6 +206,29 @@ def test_an_assignment_through_the_api_meets_the_same_conflict_check(cast, today
         ).status_code
         == 400
     )
+
+
+def test_a_team_members_verdict_in_the_api_is_the_current_one(cast, today):
+    """Issue 13 probe, item 6: /api/assignments/?visit= gave the verdict stored when the
+    member was added, while the team table and /api/verdicts/ gave the current one."""
+    keyed(cast)
+    visit = Visit.objects.create(
+        body=cast.hmip,
+        establishment=cast.northbridge,
+        start=today + dt.timedelta(days=10),
+        end=today + dt.timedelta(days=11),
+    )
+    api = api_as(cast.hmip_manager)
+    added = api.post("/api/assignments/", {"visit": visit.key, "person": "alice"}, format="json")
+    assert added.status_code == 201 and added.json()["verdict"] == "clear"
+    Affiliation.objects.create(
+        person=cast.alice, kind="employment", organisation=cast.hmpps, end="2020-01-01"
+    )
+    current = api.get("/api/verdicts/", {"person": "alice", "visit": visit.key}).json()[0]
+    assert current["verdict"] != "clear"
+    row = api.get("/api/assignments/", {"visit": visit.key}).json()["results"][0]
+    assert row["verdict"] == current["verdict"]
+    assert row["reasons"] == current["reasons"]
 
 
 # --- reads: filters, pages, verdicts, findings, reports ----------------------------------------

@@ -474,3 +474,45 @@ def test_only_the_lead_bodys_managers_name_the_lead(cast, today):
         "/api/assignments/", {"visit": visit.key, "person": "alice", "role": "lead"}, format="json"
     )
     assert lead.status_code == 201, lead.content
+
+
+def test_a_partners_manager_requests_an_override_through_both_doors(cast, client_for, today):
+    """Issue 13 probe, item 7: the web let CQC's manager ask to lower the verdict of CQC's
+    person on HMIP's joint visit, while the API said the visit did not exist (it looked the
+    visit up among those CQC may change). Both doors follow `override.request`."""
+    from armslength.declarations.models import Affiliation
+    from armslength.visits.models import Override
+
+    visit = joint(cast, today)
+    assignment_add(visit=visit, person=cast.carol, role="member")
+    Affiliation.objects.create(
+        person=cast.carol, kind="employment", organisation=cast.hmpps, end="2020-01-01"
+    )
+    client_for(cast.cqc_manager).post(
+        reverse("visits:override_request", args=[visit.pk]),
+        {"person": cast.carol.pk, "verdict_to": "clear", "reason": "Long ago"},
+    )
+    assert Override.objects.filter(visit=visit, person=cast.carol).count() == 1
+    Override.objects.all().delete()
+    response = api_as(cast.cqc_manager).post(
+        "/api/overrides/",
+        {"visit": visit.key, "person": cast.carol.key, "verdict_to": "clear", "reason": "Long ago"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Override.objects.filter(visit=visit, person=cast.carol).count() == 1
+    # a body not taking part is refused by both doors alike
+    other = Visit.objects.create(
+        body=cast.hmip,
+        establishment=cast.northbridge,
+        start=visit.start,
+        end=visit.end,
+        team_size=2,
+    )
+    response = api_as(cast.cqc_manager).post(
+        "/api/overrides/",
+        {"visit": other.key, "person": cast.carol.key, "verdict_to": "clear", "reason": "x"},
+        format="json",
+    )
+    assert response.status_code in (400, 403)
+    assert not Override.objects.filter(visit=other).exists()

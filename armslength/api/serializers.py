@@ -327,6 +327,17 @@ class AssignmentSerializer(serializers.ModelSerializer):
         if request is not None and not access.may(request.user, "see_assessment", instance):
             data.update({name: None for name in self.ASSESSMENT})
             data["person_name"] = instance.person.name
+            return data
+        # the verdict as it is now (with any approved override), as the team table shows
+        # it, not the one stored when the member was added: a new tie shows at once
+        from armslength.screening.services import screen_register
+        from armslength.visits.services import visit_verdict
+
+        if "screening" not in self.context:
+            self.context["screening"] = screen_register()
+        now = visit_verdict(self.context["screening"], instance.visit, instance.person)
+        data["verdict"] = now.verdict.code
+        data["reasons"] = [r.as_json() for r in now.reasons]
         return data
 
 
@@ -428,7 +439,8 @@ class ErrorSerializer(serializers.Serializer):
 class OverrideSerializer(serializers.ModelSerializer):
     """Asking to lower a verdict for one visit; a second manager decides (`/decide/`)."""
 
-    visit = ScopedKey(Visit, write=True)
+    # any visit the caller reads: who may ask is `override.request` (the view), as on the web
+    visit = ScopedKey(Visit)
     person = ScopedKey(Person)
     verdict_to = serializers.ChoiceField(choices=[("declared", "declared"), ("clear", "clear")])
     requested_by = serializers.StringRelatedField(allow_null=True)
