@@ -145,3 +145,17 @@ def test_demo_no_serve_through_the_console_script(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "manager.hmip" in result.stdout
     assert (tmp_path / "armslength.sqlite3").exists()
+
+
+def test_export_on_a_database_without_its_migrations_says_so_in_one_line(tmp_path):
+    """Issue 13 probe, item 9: the export crashed with an OperationalError traceback."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("needs its own empty SQLite file")
+    env = {"DEBUG": "1", "ARMSLENGTH_VAR_DIR": str(tmp_path)}
+    out = tmp_path / "register.json"
+    result = run_cli("export", "--format", "dataset", "--out", str(out), env_extra=env)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "the database needs `armslength migrate`" in result.stderr
+    assert not out.exists()

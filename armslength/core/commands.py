@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Q
 
 from armslength.register.models import Body
@@ -17,3 +19,11 @@ def find_body(ref: str) -> Body:
     if body is None:
         raise CommandError(f"--body: unknown body {ref!r}", returncode=2)
     return body
+
+
+def require_migrated() -> None:
+    """A command that reads the register says so in one line when the database lacks a
+    migration, instead of failing on a missing table or column with a traceback."""
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise CommandError("the database needs `armslength migrate`", returncode=2)

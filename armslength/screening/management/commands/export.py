@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from armslength.core import access_log
-from armslength.core.commands import find_body
+from armslength.core.commands import find_body, require_migrated
 from armslength.engine.cli import write_atomically
 from armslength.register.models import Person
 from armslength.screening.dataset_io import export_document
@@ -30,6 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, format, kind, body, as_of, out, include_special_category, **options):
+        require_migrated()
         people = None
         if body:
             people = Person.objects.filter(body=find_body(body))
