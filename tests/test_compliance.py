@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from armslength.compliance.models import (
     Acknowledgement,
+    AcknowledgementText,
     Assessment,
     DeclarationRound,
     FindingRecord,
@@ -168,10 +169,14 @@ def test_secondee_acknowledges_in_the_app_with_the_text_version(cast, client_for
     assert "Acknowledge the duty to act with real and perceived independence" in page
     url = reverse("compliance:acknowledge", args=["independence"])
     assert "real and perceived independence" in client.get(url).content.decode()
+    # reading the text writes nothing (issue 13 probe, item 8); confirming stores it
+    assert not AcknowledgementText.objects.exists()
     assert client.post(url, {}).status_code == 400
+    assert not AcknowledgementText.objects.exists()
     assert client.post(url, {"confirm": "on"}).status_code == 302
     ack = Acknowledgement.objects.get(person=cast.sam)
     assert (ack.kind, ack.date, ack.text_version) == ("independence", today, "1")
+    assert AcknowledgementText.objects.get().version == "1"
     assert "secondee-awareness" not in open_rules(cast.sam)
     assert client_for(cast.hmip_manager).get(url).status_code == 403  # no person: not theirs
 

@@ -123,12 +123,13 @@ def findings_after_facts(*, people=(), user=None) -> None:
 
 
 def acknowledgement_text(*, body: Body, kind: str) -> AcknowledgementText:
-    """The body's current wording of a duty; the standard wording until it adopts its own."""
+    """The body's current wording of a duty; the standard wording until it adopts its own.
+
+    Reading it writes nothing (a GET shows an unsaved default): the standard wording is
+    stored when someone first acknowledges it (`acknowledgement_give`)."""
     text = AcknowledgementText.current(body, kind)
     if text is None:
-        text = AcknowledgementText.objects.create(
-            body=body, kind=kind, version="1", text=DEFAULT_TEXTS[kind]
-        )
+        text = AcknowledgementText(body=body, kind=kind, version="1", text=DEFAULT_TEXTS[kind])
     return text
 
 
@@ -140,6 +141,8 @@ def acknowledgement_give(
     from armslength.core.hooks import facts_changed
 
     text = acknowledgement_text(body=person.body, kind=kind)
+    if text.pk is None:  # the version confirmed is kept: the standard wording is stored now
+        text.save()
     given = Acknowledgement.objects.create(
         person=person, kind=kind, date=on or timezone.localdate(), text_version=text.version
     )
