@@ -183,3 +183,18 @@ def test_what_happened_is_bounded_with_a_clear_message(cast, client_for, today):
     assert "at most 10000 characters" in response.content.decode()
     assert not InterferenceReport.objects.exists()
     assert report_as_alice(alice, cast, today, what="x" * 10_000).status_code == 302
+
+
+def test_the_annual_reports_small_interference_total_is_suppressed(cast, today):
+    """Issue 18 probe, item 12: with 1-4 reports every category read "fewer than 5" but
+    the Total row gave the exact count."""
+    from armslength.reports.report import build_report
+    from armslength.reports.suppression import HIDDEN
+
+    day = today.replace(month=1, day=1)
+    for _ in range(3):
+        InterferenceReport.objects.create(person=cast.alice, date=day, kind="reprisal", what="x")
+    section = next(s for s in build_report(today.year).sections if s.key == "interference")
+    for table in section.tables:
+        rows = dict(table.rows)
+        assert rows["Total"] is HIDDEN, table.key

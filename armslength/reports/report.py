@@ -19,7 +19,14 @@ from armslength.register.models import Body
 from armslength.reports import charts
 from armslength.reports.figures import collect
 from armslength.reports.models import Narrative, Snapshot, SnapshotSource
-from armslength.reports.suppression import RULE, Suppressed, share, suppress
+from armslength.reports.suppression import (
+    HIDDEN,
+    RULE,
+    THRESHOLD,
+    Suppressed,
+    share,
+    suppress,
+)
 from armslength.screening.models import current_policy
 
 
@@ -613,7 +620,9 @@ def _interference(ctx: _Context) -> Section:
         full = {code: table.get(code, 0) for code in labels}
         shown = suppress(full)
         rows = [[str(labels[c]), n] for c, n in shown.items()]
-        rows.append(["Total", sum(full.values())])
+        total = sum(full.values())
+        # a total of 1 to 4 would tell a small body's readers who reported: hidden too
+        rows.append(["Total", HIDDEN if 0 < total < THRESHOLD else total])
         section.tables.append(Table(key, title, ["", "Reports"], rows))
     return section
 
