@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from django.urls import reverse
 
 from armslength.engine.policy import (
@@ -193,7 +194,9 @@ def test_parameter_form_previews_a_diff_then_adopts_with_the_new_source(cast, cl
     assert preview.status_code == 200 and not PolicyVersion.objects.exists()
     diff = "\n".join(preview.context["diff"])
     assert "-  supervision_days: 90" in diff and "+  supervision_days: 30" in diff
-    assert client.post(url, {**data, "adopt": "1"}).status_code == 302
+    in_force = preview.context["in_force"]
+    assert f'name="in_force" value="{in_force}"' in preview.text
+    assert client.post(url, {**data, "adopt": "1", "in_force": in_force}).status_code == 302
     policy = current_policy()[0]
     assert policy.parameters.supervision_days == 30
     source = policy.parameter_sources["supervision_days"]
@@ -252,3 +255,126 @@ def test_the_policy_itself_refuses_a_figure_beyond_its_maximum():
     with pytest.raises(PolicyError, match=r"supervision_days: must be a whole number from 1 to"):
         _parameters({"supervision_days": 10**30}, "parameters")
     assert _parameters({"supervision_days": 3660}, "parameters").supervision_days == 3660
+
+
+# --- adoption: only the guidance's own words, and only after a preview -------------------
+
+
+def _adopt_through_editor(client, text: str, note: str = "Adapted"):
+    """Preview the YAML in the editor, then adopt it against the fingerprint shown."""
+    url = reverse("screening:policy_edit")
+    preview = client.post(url, {"text": text, "note": note, "preview": "1"})
+    if preview.status_code != 200:
+        return preview
+    in_force = preview.context["in_force"]
+    return client.post(url, {"text": text, "note": note, "adopt": "1", "in_force": in_force})
+
+
+_FAKE_GUIDANCE = (
+    "  gender_balance_min_share:\n    source: guidance\n"
+    "    cites: ['APT: seconded officials']\n    quote: \"at least 30 per cent\"\n"
+)
+
+
+@pytest.mark.parametrize("adopt_at_once", [False, True])
+def test_the_yaml_editor_refuses_a_made_up_guidance_source_naming_the_parameter(
+    cast, client_for, adopt_at_once
+):
+    from armslength.screening.models import PolicyVersion
+
+    text = re.sub(
+        r"  gender_balance_min_share:\n    source: npm\n(    .*\n)+?(?=  policy_start:)",
+        _FAKE_GUIDANCE,
+        shipped_policy_text(),
+    )
+    assert "source: guidance" in text
+    load_policy_text(text)  # a well-formed file: only its claim is false
+    client = client_for(cast.coordinator)
+    data = {"text": text, "note": "30 % from the guidance"}
+    if adopt_at_once:
+        data.update({"adopt": "1", "in_force": "whatever"})
+    response = client.post(reverse("screening:policy_edit"), data)
+    assert response.status_code == 400
+    assert (
+        "parameter_sources.gender_balance_min_share: only the guidance&#x27;s own words can be"
+        " cited" in response.text
+    )
+    assert not PolicyVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_guidance_source_with_a_changed_figure():
+    """Every door adopts through the service: a guidance entry that is not the shipped one,
+    or sits on a figure other than the shipped one, is refused there too."""
+    from armslength.screening.models import PolicyVersion
+    from armslength.screening.services import policy_version_adopt
+
+    text = re.sub(
+        r"  supervision_days:\n    source: npm\n(    .*\n)+?(?=  assessment_review_months:)",
+        "  supervision_days:\n    source: guidance\n    cites: [UK-13]\n"
+        '    quote: "Regular support and supervision from managers"\n',
+        shipped_policy_text(),
+    )
+    with pytest.raises(PolicyError, match=r"parameter_sources\.supervision_days: only the"):
+        policy_version_adopt(text=text, note="x", user=None)
+    assert not PolicyVersion.objects.exists()
+
+
+def test_a_figure_with_no_source_becomes_the_adopters_own_choice(cast, client_for):
+    from armslength.screening.models import current_policy
+
+    document = yaml.safe_load(shipped_policy_text())
+    del document["parameter_sources"]
+    document["parameters"]["cooling_off_years"] = 3
+    text = yaml.safe_dump(document, sort_keys=False)
+    response = _adopt_through_editor(client_for(cast.coordinator), text)
+    assert response.status_code == 302
+    policy, version = current_policy()
+    assert version.created_by == cast.coordinator
+    for name in PARAMETER_DEFAULTS:
+        source = policy.parameter_sources[name]
+        assert source.source == "npm" and source.adopted_by == "coordinator", name
+        assert source.adopted_on == version.created_at.date() and not source.cites
+    page = client_for(cast.hmip_manager).get(reverse("screening:policy")).text
+    assert "Source not recorded" not in page
+
+
+def test_a_changed_figure_under_the_shipped_source_is_recorded_as_the_adopters(cast, client_for):
+    from armslength.screening.models import current_policy
+
+    text = shipped_policy_text().replace("cooling_off_years: null", "cooling_off_years: 5")
+    assert _adopt_through_editor(client_for(cast.coordinator), text).status_code == 302
+    sources = current_policy()[0].parameter_sources
+    assert sources["cooling_off_years"].adopted_by == "coordinator"
+    assert sources["supervision_days"].adopted_by.startswith("armslength")
+
+
+@pytest.mark.parametrize("in_force", [None, "0123456789ab"])
+def test_adopting_without_the_preview_is_refused(cast, client_for, in_force):
+    from armslength.screening.models import PolicyVersion, current_policy
+
+    client = client_for(cast.coordinator)
+    extra = {"adopt": "1"} if in_force is None else {"adopt": "1", "in_force": in_force}
+    data = _form_data(current_policy()[0], supervision_days=30)
+    response = client.post(reverse("screening:policy_parameters"), {**data, **extra})
+    assert response.status_code == 409
+    assert "The policy changed since your preview" in response.text
+    assert "+  supervision_days: 30" in "\n".join(response.context["diff"])
+    text = shipped_policy_text().replace("cooling_off_years: null", "cooling_off_years: 5")
+    response = client.post(reverse("screening:policy_edit"), {"text": text, "note": "x", **extra})
+    assert response.status_code == 409
+    assert not PolicyVersion.objects.exists()
+
+
+def test_a_preview_made_before_another_adoption_is_refused(cast, client_for):
+    from armslength.screening.models import PolicyVersion, current_policy
+
+    client = client_for(cast.coordinator)
+    url = reverse("screening:policy_parameters")
+    data = _form_data(current_policy()[0], supervision_days=30)
+    stale = client.post(url, {**data, "preview": "1"}).context["in_force"]
+    other = shipped_policy_text().replace("cooling_off_years: null", "cooling_off_years: 5")
+    assert _adopt_through_editor(client, other).status_code == 302
+    response = client.post(url, {**data, "adopt": "1", "in_force": stale})
+    assert response.status_code == 409
+    assert PolicyVersion.objects.count() == 1

@@ -140,8 +140,13 @@ def test_coordinator_adopts_a_policy_version_and_uk14_cannot_be_weakened(cast, c
     assert "UK-14 rules can never be switched off or weakened" in response.content.decode()
     assert not PolicyVersion.objects.exists()
     adapted = default_policy_text().replace("cooling_off_years: null", "cooling_off_years: 5")
+    data = {"text": adapted, "note": "Five-year cooling-off"}
+    preview = client.post(reverse("screening:policy_edit"), data)
+    assert preview.status_code == 200 and not PolicyVersion.objects.exists()
+    assert "+  cooling_off_years: 5" in "\n".join(preview.context["diff"])
     response = client.post(
-        reverse("screening:policy_edit"), {"text": adapted, "note": "Five-year cooling-off"}
+        reverse("screening:policy_edit"),
+        {**data, "adopt": "1", "in_force": preview.context["in_force"]},
     )
     assert response.status_code == 302
     version = PolicyVersion.objects.get()

@@ -484,3 +484,68 @@ def _known_keys(item: dict, known: set[str], path: str) -> None:
     for key in item:
         if key not in known:
             raise PolicyError(f"{path}.{key}", "unknown setting")
+
+
+def check_guidance_sources(text: str, path: str = "policy") -> dict:
+    """The policy document, if every `source: guidance` entry is a shipped pack's own.
+
+    Only the guidance's own words can be cited: such an entry is kept only if it is
+    the very entry a shipped pack gives that parameter (those are checked against the
+    guidance texts) and the figure is that pack's; anything else raises PolicyError
+    naming the parameter.
+    """
+    load_policy_text(text, path)  # the same checks as any policy file first
+    document = yaml.safe_load(text)
+    params = document.get("parameters") or {}
+    shipped = [yaml.safe_load(shipped_policy_text(pack)) for pack in PACKS]
+    for name, item in (document.get("parameter_sources") or {}).items():
+        if item.get("source") != "guidance":
+            continue
+        value = params.get(name, PARAMETER_DEFAULTS[name])
+        if not any(
+            (d.get("parameter_sources") or {}).get(name) == item
+            and (d.get("parameters") or {}).get(name, PARAMETER_DEFAULTS[name]) == value
+            for d in shipped
+        ):
+            raise PolicyError(
+                f"parameter_sources.{name}",
+                "only the guidance's own words can be cited; this figure and quotation are not"
+                " a shipped pack's reading of the guidance, so record it as this NPM's own"
+                " choice (source: npm)",
+            )
+    return document
+
+
+def settle_parameter_sources(
+    text: str, *, adopted_by: str, on: dt.date, before: str | None = None, path: str = "policy"
+) -> str:
+    """The policy file as it may be adopted: every figure's source checked and recorded.
+
+    A made-up guidance citation raises PolicyError (`check_guidance_sources`). A figure
+    with no source entry, or one whose value differs from the policy `before` (the
+    shipped pack by default) while its source entry is left as it was, is this NPM's
+    own choice, adopted by `adopted_by` on `on`. The text is returned unchanged when
+    nothing had to be filled in.
+    """
+    document = check_guidance_sources(text, path)
+    base = yaml.safe_load(before if before is not None else default_policy_text())
+    base_params = base.get("parameters") or {}
+    base_sources = base.get("parameter_sources") or {}
+    params = document.get("parameters") or {}
+    sources = document.get("parameter_sources") or {}
+    changed = False
+    for name, default in PARAMETER_DEFAULTS.items():
+        item = sources.get(name)
+        moved = params.get(name, default) != base_params.get(name, default)
+        if item is not None and not (moved and item == base_sources.get(name)):
+            continue
+        entry = {"source": "npm", "adopted_by": adopted_by, "adopted_on": on}
+        if item and item.get("source") == "npm" and item.get("note"):
+            entry["note"] = item["note"]
+        document.setdefault("parameter_sources", {})[name] = entry
+        changed = True
+    if not changed:
+        return text
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    load_policy_text(text, path)
+    return text

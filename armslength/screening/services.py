@@ -22,7 +22,11 @@ from armslength.core import access
 from armslength.engine.context import Context
 from armslength.engine.facts import Window
 from armslength.engine.findings import compute_findings
-from armslength.engine.policy import PARAMETER_DEFAULTS, load_policy_text
+from armslength.engine.policy import (
+    PARAMETER_DEFAULTS,
+    load_policy_text,
+    settle_parameter_sources,
+)
 from armslength.engine.rules import evaluate
 from armslength.engine.screening import policy_for, screen_all
 from armslength.engine.verdicts import Finding, Result, Verdict
@@ -63,10 +67,23 @@ _LOCK = threading.Lock()
 def policy_version_adopt(*, text: str, note: str, user) -> PolicyVersion:
     """Put a policy file in force as a new version (the edit form, `armslength demo --npm`).
     The text is read first: a policy that cannot be used (or weakens a protected rule)
-    raises PolicyError and nothing is written. The version row is audited."""
+    raises PolicyError and nothing is written. The version row is audited.
+    Every door adopts through here, so here a figure's source is settled: a made-up
+    guidance citation is refused, and a figure with no source becomes this NPM's own
+    choice, adopted by `user` today."""
+    text = policy_text_as_adopted(text, user)
     policy = load_policy_text(text)
     return PolicyVersion.objects.create(
         text=text, version=policy.version, note=note, created_by=user
+    )
+
+
+def policy_text_as_adopted(text: str, user) -> str:
+    """The policy file as `user` would adopt it today: made-up guidance citations refused
+    (PolicyError), figures with no source (or changed under an old one) theirs."""
+    who = (user.get_full_name() or user.get_username()) if user else "armslength"
+    return settle_parameter_sources(
+        text, adopted_by=who, on=timezone.localdate(), before=policy_in_force_text()
     )
 
 
@@ -111,7 +128,7 @@ def policy_yaml(document: dict) -> str:
 def policy_diff(old_text: str, new_text: str) -> list[str]:
     """What adopting would change, line by line, both sides written the same way."""
     old = policy_yaml(yaml.safe_load(old_text)).splitlines()
-    new = new_text.splitlines()
+    new = policy_yaml(yaml.safe_load(new_text)).splitlines()
     return list(difflib.unified_diff(old, new, "in force", "proposed", lineterm="", n=1))
 
 

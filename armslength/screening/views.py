@@ -25,6 +25,7 @@ from armslength.engine.policy import (
     PARAMETER_DEFAULTS,
     RULE_IDS,
     PolicyError,
+    check_guidance_sources,
     load_policy_text,
 )
 from armslength.engine.verdicts import VERDICT_CODES
@@ -33,6 +34,7 @@ from armslength.screening.models import PolicyVersion, current_policy, installat
 from armslength.screening.services import (
     policy_diff,
     policy_in_force_text,
+    policy_text_as_adopted,
     policy_text_with_changes,
     policy_version_adopt,
     screen_register,
@@ -164,6 +166,8 @@ class PolicyForm(forms.Form):
         text = self.cleaned_data["text"]
         try:
             self.policy = load_policy_text(text)
+            # a made-up guidance citation is refused before any preview
+            check_guidance_sources(text)
         except PolicyError as exc:
             raise forms.ValidationError(str(exc)) from None
         return text
@@ -256,14 +260,38 @@ class PolicyEditView(View):
         form = PolicyForm(request.POST)
         if not form.is_valid():
             return render(request, "screening/policy_form.html", {"form": form}, status=400)
+        return _preview_or_adopt(
+            request, form, form.cleaned_data["text"], "screening/policy_form.html"
+        )
+
+
+def _preview_or_adopt(request, form, text: str, template: str):
+    """Show the differences from the policy in force; adopt only a POST that carries the
+    fingerprint of the version in force that those differences were shown against."""
+    try:
+        diff = policy_diff(policy_in_force_text(), policy_text_as_adopted(text, request.user))
+    except PolicyError as exc:
+        form.add_error(None, str(exc))
+        return render(request, template, {"form": form}, status=400)
+    in_force = current_policy()[0].version
+    context = {"form": form, "diff": diff, "previewed": True, "in_force": in_force}
+    if "adopt" not in request.POST or not diff:
+        return render(request, template, context)
+    if request.POST.get("in_force") != in_force:
+        form.add_error(
+            None, _("The policy changed since your preview; look at the differences again.")
+        )
+        return render(request, template, context, status=409)
+    try:
         with transaction.atomic():
             version = policy_version_adopt(
-                text=form.cleaned_data["text"], note=form.cleaned_data["note"], user=request.user
+                text=text, note=form.cleaned_data["note"], user=request.user
             )
-        messages.success(
-            request, _("Policy version %(v)s is now in force.") % {"v": version.version}
-        )
-        return HttpResponseRedirect(reverse("screening:policy"))
+    except PolicyError as exc:
+        form.add_error(None, str(exc))
+        return render(request, template, {"form": form}, status=400)
+    messages.success(request, _("Policy version %(v)s is now in force.") % {"v": version.version})
+    return HttpResponseRedirect(reverse("screening:policy"))
 
 
 class PolicyParametersForm(forms.Form):
@@ -384,14 +412,4 @@ class PolicyParametersView(View):
         text = form.proposed_text(request.user) if form.is_valid() else None
         if text is None:
             return render(request, self.template, {"form": form}, status=400)
-        diff = policy_diff(policy_in_force_text(), text)
-        if "adopt" not in request.POST or not diff:
-            return render(request, self.template, {"form": form, "diff": diff, "previewed": True})
-        with transaction.atomic():
-            version = policy_version_adopt(
-                text=text, note=form.cleaned_data["note"], user=request.user
-            )
-        messages.success(
-            request, _("Policy version %(v)s is now in force.") % {"v": version.version}
-        )
-        return HttpResponseRedirect(reverse("screening:policy"))
+        return _preview_or_adopt(request, form, text, self.template)
