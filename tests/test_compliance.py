@@ -282,7 +282,9 @@ def test_remind_sends_one_digest_per_person_per_day(cast, new_secondee, settings
     assert len(mail.outbox) == sent  # not twice on the same day
 
 
-def test_a_late_declaration_alerts_the_visits_managers(cast, client_for, today):
+def test_a_late_declaration_alerts_the_visits_managers(
+    cast, client_for, today, django_capture_on_commit_callbacks
+):
     visit = Visit.objects.create(
         body=cast.hmip,
         establishment=cast.southgate,
@@ -299,16 +301,17 @@ def test_a_late_declaration_alerts_the_visits_managers(cast, client_for, today):
         end=today + dt.timedelta(days=41),
     )
     client = client_for(cast.alice_user)
-    client.post(
-        reverse("declarations:affiliation_add"),
-        {
-            "person": cast.alice.pk,
-            "kind": "friendship",
-            "establishment": cast.southgate.pk,
-            "with_role": "authority",
-            "detail": "the deputy governor",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # alerts are mailed on commit
+        client.post(
+            reverse("declarations:affiliation_add"),
+            {
+                "person": cast.alice.pk,
+                "kind": "friendship",
+                "establishment": cast.southgate.pk,
+                "with_role": "authority",
+                "detail": "the deputy governor",
+            },
+        )
     alert = VisitAlert.objects.get()  # only the visit she is on, not the other one
     assert (alert.visit, alert.person, alert.verdict) == (visit, cast.alice, "block")
     assert not other.alerts.exists()

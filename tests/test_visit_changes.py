@@ -333,3 +333,35 @@ def test_the_lead_body_is_never_its_own_partner_through_any_door(cast, today, cl
     assert list(visit.partner_bodies.all()) == [cast.cqc]
     with pytest.raises(ValidationError):
         visit_update(visit=visit, values={}, partner_bodies=[cast.hmip])
+
+
+def test_a_dry_run_import_sends_no_alert_email(
+    cast, today, dave, django_capture_on_commit_callbacks
+):
+    """Issue 13 probe: a dry-run (or refused) dataset import still mailed visit alerts for
+    facts it then rolled back; emails now go out only once the fact is committed."""
+    from django.core import mail
+
+    visit = joint_at_riverside(cast, today)
+    assignment_add(visit=visit, person=cast.alice, role="member")
+    cast.hmip_manager.email = "boss@example.org"
+    cast.hmip_manager.save()
+    doc = export_document(today)
+    doc["affiliations"].append(
+        {
+            "person": cast.alice.key,
+            "kind": "employment",
+            "establishment": visit.establishment.key,
+            "role": "nurse",
+            "start": "2015-03-01",
+        }
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_document(doc, dry_run=True, today=today, actor=cast.hmip_manager)
+    assert not VisitAlert.objects.exists()
+    assert [m for m in mail.outbox if "boss@example.org" in m.to] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        import_document(doc, today=today, actor=cast.hmip_manager)
+    assert VisitAlert.objects.filter(visit=visit, person=cast.alice).exists()
+    assert [m for m in mail.outbox if "boss@example.org" in m.to]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -73,16 +74,21 @@ def visit_alerts_for_person(*, person: Person) -> list[VisitAlert]:
         managers = User.objects.filter(role=UserRole.MANAGER, body=person.body_id, is_active=True)
         addresses = [m.email for m in managers if m.email and may_know(m, visit)]
         if addresses:
-            send_mail(
-                subject=f"Visit {visit}: {person.name} is now {result.verdict.code}",
-                message=(
-                    f"A new declaration or fact makes {person.name} "
-                    f"{result.verdict.code.replace('_', ' ')} for the visit to "
-                    f"{visit.establishment.name} ({visit.start} to {visit.end}).\n\n"
-                    f"{text}\n\n{settings.SITE_URL.rstrip('/')}{visit.get_absolute_url()}"
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=addresses,
+            # only once the fact is committed: a dry-run or refused import rolls the
+            # alert back, and its email must not have gone out already
+            transaction.on_commit(
+                partial(
+                    send_mail,
+                    subject=f"Visit {visit}: {person.name} is now {result.verdict.code}",
+                    message=(
+                        f"A new declaration or fact makes {person.name} "
+                        f"{result.verdict.code.replace('_', ' ')} for the visit to "
+                        f"{visit.establishment.name} ({visit.start} to {visit.end}).\n\n"
+                        f"{text}\n\n{settings.SITE_URL.rstrip('/')}{visit.get_absolute_url()}"
+                    ),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=addresses,
+                )
             )
     return raised
 
