@@ -15,6 +15,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
 from armslength.api.models import ApiToken
@@ -102,7 +103,12 @@ def test_later_places_are_removed_on_confirmation_and_the_visits_managers_alerte
     to = {address for m in mail.outbox for address in m.to}
     assert {cast.hmip_manager.email, cast.cqc_manager.email} <= to
     cqc_page = client_for(cast.cqc_manager).get(joint.get_absolute_url()).content.decode()
-    assert "leaves on" in cqc_page and "Alice Adams" in cqc_page
+    assert "is leaving" in cqc_page and "Alice Adams" in cqc_page
+    # another body reads name and role only: not her leaving date (outside probe, issue 18)
+    left = cast.alice.__class__.objects.get(pk=cast.alice.pk).left
+    for shown in (cqc_page, *(m.body for m in mail.outbox if cast.cqc_manager.email in m.to)):
+        assert left.isoformat() not in shown
+        assert date_format(left, "DATE_FORMAT") not in shown
     # a manager of another body cannot open the checklist of HMIP's person
     other = client_for(cast.cqc_manager)
     assert other.get(reverse("visits:leaving", args=[cast.alice.pk])).status_code == 404

@@ -1016,9 +1016,11 @@ def person_later_places_remove(*, person: Person, user=None) -> list[VisitAlert]
     for assignment in later_places(person=person):
         visit = assignment.visit
         role = assignment.get_role_display().lower()
+        # read by every body on the visit: name and role only (SPEC), so no leaving date;
+        # the person's own managers read the date on the person's page
         text = (
-            f"{person.name} ({person.body.abbreviation}) leaves on {person.left.isoformat()}: "
-            f"their place as {role} on this visit was removed."
+            f"{person.name} ({person.body.abbreviation}) is leaving: their place as {role} "
+            f"on this visit was withdrawn by {person.body.abbreviation}."
         )
         assignment.delete()
         alert = VisitAlert.objects.create(visit=visit, person=person, verdict="left", text=text)
