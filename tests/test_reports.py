@@ -470,3 +470,16 @@ def test_commentary_is_written_by_the_coordinator_or_the_bodys_manager(cast, cli
     client_for(cast.coordinator).post(f"{url}?year={today.year}&section=secondees", text)
     assert Narrative.objects.filter(body=None, section="secondees").count() == 1
     assert client_for(cast.coordinator).get(url, {**npm, "section": "nonsense"}).status_code == 404
+
+
+def test_every_csv_table_of_the_report_names_its_first_column(cast, today):
+    """Issue 19: `diversity-gender.csv` started with an empty header, and an outside probe
+    found the interference tables did too (",Reports")."""
+    import csv
+    import io
+
+    tables = render.csv_tables(build_report(today.year, body=cast.hmip, today=today))
+    assert "interference-by_kind.csv" in tables
+    for name, text in tables.items():
+        header = next(csv.reader(io.StringIO(text)), [])
+        assert header and header[0].strip(), f"{name} has an empty first header: {header}"

@@ -603,18 +603,26 @@ def _interference(ctx: _Context) -> Section:
         "in the year, by kind and by how they ended (open until closed). A report names "
         "its reporter, so small numbers are suppressed as for gender: " + RULE,
     )
-    for key, title, table, labels in (
-        ("by_kind", "Reports by kind", counts.get("by_kind"), dict(InterferenceKind.choices)),
+    # each table's first column is named (a CSV with an empty first header reads badly)
+    for key, title, label, table, labels in (
+        (
+            "by_kind",
+            "Reports by kind",
+            "Kind",
+            counts.get("by_kind"),
+            dict(InterferenceKind.choices),
+        ),
         (
             "by_outcome",
             "Reports by outcome",
+            "Outcome",
             counts.get("by_outcome"),
             {"open": "Still open", **dict(InterferenceOutcome.choices)},
         ),
     ):
         if table is None:
             section.tables.append(
-                Table(key, title, ["", "Reports"], [["Not recorded for this year", None]])
+                Table(key, title, [label, "Reports"], [["Not recorded for this year", None]])
             )
             continue
         full = {code: table.get(code, 0) for code in labels}
@@ -623,7 +631,7 @@ def _interference(ctx: _Context) -> Section:
         total = sum(full.values())
         # a total of 1 to 4 would tell a small body's readers who reported: hidden too
         rows.append(["Total", HIDDEN if 0 < total < THRESHOLD else total])
-        section.tables.append(Table(key, title, ["", "Reports"], rows))
+        section.tables.append(Table(key, title, [label, "Reports"], rows))
     return section
 
 
