@@ -483,3 +483,18 @@ def test_every_csv_table_of_the_report_names_its_first_column(cast, today):
     for name, text in tables.items():
         header = next(csv.reader(io.StringIO(text)), [])
         assert header and header[0].strip(), f"{name} has an empty first header: {header}"
+
+
+def test_open_findings_by_rule_read_by_title_with_the_id_beside(cast, today):
+    """The outside probe of issue 19 read bare ids ("npm-role-unset") in this table."""
+    from armslength.compliance.services import findings_sync
+    from armslength.core.labels import rule_title
+
+    findings_sync()
+    report = build_report(today.year, body=cast.hmip, today=today)
+    rows = table(report, "findings", "open_by_rule").rows
+    assert rows
+    for rule_cell, _count in rows:
+        rule = rule_cell.rsplit("(", 1)[1].rstrip(")")
+        assert rule_cell == f"{rule_title(rule)} ({rule})"
+        assert rule_title(rule) != rule

@@ -583,7 +583,10 @@ def _findings(ctx: _Context) -> Section:
             "open_by_rule",
             "Open at the year end, by rule",
             ["Rule", "Open"],
-            [[k, v] for k, v in sorted(findings.get("open_by_rule", {}).items())],
+            [
+                [f"{rule_title(rule)} ({rule})", n]
+                for rule, n in sorted(findings.get("open_by_rule", {}).items())
+            ],
         )
     )
     return section
