@@ -29,6 +29,17 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("suite")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test (the browser's live server) flushes the database, and content
+    types come back with new ids while Django's cache keeps the old ones: a later test on
+    the same worker then looked up audit entries by a stale id. Each test starts clean."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+
+
 @dataclass
 class Cast:
     hmip: Body

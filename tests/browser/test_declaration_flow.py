@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 
@@ -37,6 +38,7 @@ def test_declared_tie_blocks_until_it_ends(cast, live_server, sign_in, assert_ac
     yesterday = today - dt.timedelta(days=1)
     expect(page.get_by_label("Ended on")).to_have_value(yesterday.isoformat())
     page.get_by_role("button", name="End it").click()
-    expect(page.get_by_text(f"Ended on {yesterday.isoformat()}.")).to_be_visible()
+    # the message reads the date in the locale's format, as every page does
+    expect(page.get_by_text(f"Ended on {date_format(yesterday, 'DATE_FORMAT')}.")).to_be_visible()
     page.get_by_role("link", name="Alice Adams").first.click()
     expect(page.get_by_text("Clear for every establishment.")).to_be_visible()
