@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from armslength.declarations.models import Affiliation
@@ -28,6 +29,11 @@ def empty_database():
 
     from armslength.accounts.models import User
 
+    if connection.vendor == "postgresql":
+        # inside the test's transaction, PostgreSQL refuses to TRUNCATE a table with
+        # deferred foreign-key checks pending: run them now
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
     ContentType.objects.clear_cache()  # the flush re-created them under new ids
     assert not User.objects.exists() and not LogEntry.objects.exists()
